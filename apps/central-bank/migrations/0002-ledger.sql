@@ -17,10 +17,10 @@ create table operators (
 
 create table accounts (
   id text primary key,
-  kind text not null check (kind in ('reserve', 'vault', 'wallet', 'issuance', 'rtgs')),
+  kind text not null check (kind in ('reserve', 'vault', 'wallet', 'rtgs')),
   operator_id text references operators (id),
   balance bigint not null default 0,
-  constraint balance_never_negative check (kind in ('issuance', 'rtgs') or balance >= 0)
+  constraint balance_never_negative check (kind = 'rtgs' or balance >= 0)
 );
 
 create table wallets (
@@ -94,6 +94,7 @@ create table ledger_outbox (
   created_at timestamptz not null default now()
 );
 
--- The system's contra accounts: DC issued (its negated balance is the DC outstanding) and the
--- RTGS mirror from which reserves are credited. They are the only accounts allowed below zero.
-insert into accounts (id, kind) values ('issuance', 'issuance'), ('rtgs', 'rtgs');
+-- The one contra account: the RTGS mirror from which reserves are credited, the only account
+-- allowed below zero. Issue converts reserves into DC 1:1 (reserve -> vault), so DC issued and
+-- recalled are the sums of the accepted issue and recall commands (see the partial index above).
+insert into accounts (id, kind) values ('rtgs', 'rtgs');

@@ -1,0 +1,95 @@
+/**
+ * `npm start`, after the stack is up and the code is built: starts every app as a child process,
+ * waits until each is healthy, prints where each listens, appends their URLs to `.stack/env`, and
+ * stays up until Ctrl-C (SIGINT) or SIGTERM, then stops the apps cleanly. The shell wrapper
+ * (scripts/start.sh) then stops the stack.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { appEnv, appUrl, parseEnvFile, systemApps, waitForHealthy } from './system-processes';
+
+const healthyTimeoutMs = 90_000;
+const stopTimeoutMs = 15_000;
+const appsMarker = '# apps (written by npm start)';
+
+async function main(): Promise<void> {
+  const root = resolve(__dirname, '..', '..');
+  const stackDir = process.env.STACK_DIR ?? join(root, '.stack');
+  const envFile = join(stackDir, 'env');
+  const stackEnv = parseEnvFile(readFileSync(envFile, 'utf8'));
+  const logDir = join(stackDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+  const stopAll = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      console.log('stopping the apps ...');
+      await Promise.all([...children.values()].map((child) => stopChild(child)));
+      writeAppUrls(envFile, null);
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  for (const app of systemApps) {
+    const log = createWriteStream(join(logDir, `${app.name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [join(root, app.entry)], {
+      cwd: root,
+      env: appEnv(app, stackEnv),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    child.on('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`${app.name} exited (${signal ?? code}); see ${join(logDir, `${app.name}.log`)}`);
+        void stopAll(1);
+      }
+    });
+    children.set(app.name, child);
+  }
+
+  try {
+    await Promise.all(
+      systemApps.map(async (app) => {
+        const child = children.get(app.name)!;
+        await waitForHealthy(appUrl(app), healthyTimeoutMs, () => child.exitCode === null);
+        console.log(`${app.name.padEnd(13)} ready at ${appUrl(app)}  (OpenAPI ${appUrl(app)}/docs, logs .stack/logs/${app.name}.log)`);
+      }),
+    );
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    await stopAll(1);
+  }
+  writeAppUrls(envFile, systemApps.map((app) => `${app.urlVariable}=${appUrl(app)}`));
+  const begin = process.env.START_BEGIN_NS ? Number(BigInt(process.env.START_BEGIN_NS) / 1_000_000n) : null;
+  const readyMs = begin === null ? null : Date.now() - begin;
+  if (readyMs !== null) writeFileSync(join(stackDir, 'start-ready-ms'), `${readyMs}\n`);
+  console.log(`all apps are up${readyMs === null ? '' : ` (${(readyMs / 1000).toFixed(1)} s after npm start)`}; settings in ${envFile}. Ctrl-C stops everything.`);
+}
+
+/** Replaces the apps' block at the end of the env file (or removes it when lines is null). */
+function writeAppUrls(envFile: string, lines: string[] | null): void {
+  const text = readFileSync(envFile, 'utf8');
+  const at = text.indexOf(appsMarker);
+  const base = (at >= 0 ? text.slice(0, at) : text).replace(/\n*$/, '\n');
+  writeFileSync(envFile, lines ? `${base}${appsMarker}\n${lines.join('\n')}\n` : base);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolveStop) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
+    const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolveStop();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+void main();

@@ -1,0 +1,110 @@
+/**
+ * The processes of the running system and how each is started: shared by `npm start`, the demo
+ * and the load tests, so there is one list of apps, ports and settings.
+ */
+export interface AppProcess {
+  /** A name unique in the system: `central-bank`, `bank-a`, ... */
+  readonly name: string;
+  /** The compiled entry point, relative to the repository root. */
+  readonly entry: string;
+  readonly port: number;
+  /** The variable of `.stack/env` that holds this app's database URL. */
+  readonly databaseUrlVariable: string;
+  /** The variable appended to `.stack/env` with the app's base URL. */
+  readonly urlVariable: string;
+  readonly extraEnv: Readonly<Record<string, string>>;
+}
+
+export const systemApps: readonly AppProcess[] = [
+  {
+    name: 'central-bank',
+    entry: 'dist/apps/central-bank/src/main.js',
+    port: 7100,
+    databaseUrlVariable: 'DATABASE_URL_CENTRAL_BANK',
+    urlVariable: 'CENTRAL_BANK_URL',
+    extraEnv: {},
+  },
+  {
+    name: 'bank-a',
+    entry: 'dist/apps/commercial-bank/src/main.js',
+    port: 7101,
+    databaseUrlVariable: 'DATABASE_URL_BANK_A',
+    urlVariable: 'BANK_A_URL',
+    extraEnv: { BANK_ID: 'bank-a' },
+  },
+  {
+    name: 'bank-b',
+    entry: 'dist/apps/commercial-bank/src/main.js',
+    port: 7102,
+    databaseUrlVariable: 'DATABASE_URL_BANK_B',
+    urlVariable: 'BANK_B_URL',
+    extraEnv: { BANK_ID: 'bank-b' },
+  },
+  {
+    name: 'regulator',
+    entry: 'dist/apps/regulator/src/main.js',
+    port: 7103,
+    databaseUrlVariable: 'DATABASE_URL_REGULATOR',
+    urlVariable: 'REGULATOR_URL',
+    extraEnv: {},
+  },
+];
+
+export function appUrl(app: AppProcess): string {
+  return `http://127.0.0.1:${app.port}`;
+}
+
+/** The environment one app runs with, from the stack's settings. */
+export function appEnv(app: AppProcess, stackEnv: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const databaseUrl = stackEnv[app.databaseUrlVariable];
+  if (!databaseUrl) throw new Error(`${app.databaseUrlVariable} is missing from the stack settings`);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  return {
+    ...env,
+    ...app.extraEnv,
+    PORT: String(app.port),
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: required(stackEnv, 'REDIS_URL'),
+    KAFKA_BROKERS: required(stackEnv, 'KAFKA_BROKERS'),
+  };
+}
+
+function required(env: Readonly<Record<string, string | undefined>>, key: string): string {
+  const value = env[key];
+  if (!value) throw new Error(`${key} is missing from the stack settings`);
+  return value;
+}
+
+/** Reads a shell-format `KEY=value` file (as the stack writes it). */
+export function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim().replace(/^export\s+/, '');
+    if (!line || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    let value = line.slice(eq + 1);
+    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = value.slice(1, -1);
+    env[line.slice(0, eq)] = value;
+  }
+  return env;
+}
+
+/** Polls `GET <url>/health` until it answers 200, or throws after the timeout. */
+export async function waitForHealthy(url: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (!isAlive()) throw new Error(`process behind ${url} exited before it was healthy`);
+    try {
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+      last = `HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} was not healthy within ${timeoutMs} ms (last: ${last})`);
+}
