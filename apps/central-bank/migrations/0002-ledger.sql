@@ -11,7 +11,14 @@ create table operators (
   name text not null,
   kind text not null check (kind in ('bank', 'payment-firm')),
   public_key bytea not null check (length(public_key) = 32),
-  reserve_ratio_bps integer not null check (reserve_ratio_bps between 0 and 10000),
+  reserve_ratio_bps integer not null check (reserve_ratio_bps between 10000 and 100000),
+  issue_quota_auto bigint not null check (issue_quota_auto >= 0),
+  -- Per-operator books of the ledger (libs/ledger ledger-state.ts): reserves credited, DC issued
+  -- and recalled, and the net DC its wallets received from other operators' wallets.
+  reserve_credited bigint not null default 0 check (reserve_credited >= 0),
+  issued bigint not null default 0 check (issued >= 0),
+  recalled bigint not null default 0 check (recalled >= 0 and recalled <= issued),
+  cross_operator_net bigint not null default 0,
   registered_at timestamptz not null default now()
 );
 
@@ -41,7 +48,7 @@ create table wallets (
 create table ledger_batches (
   id bigint primary key,
   partition integer not null,
-  command_count integer not null check (command_count > 0),
+  command_count integer not null check (command_count >= 0),
   committed_at timestamptz not null
 );
 

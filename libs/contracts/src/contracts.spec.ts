@@ -6,13 +6,15 @@ import {
   issueRecallMessages,
   ledgerCommandMessages,
   ledgerEventMessages,
+  diagnosticPingV1,
+  diagnosticPongV1,
   MessageDefinition,
   MessageRegistry,
   paymentV1,
   commandResultsV1,
 } from './index';
 
-const all = [...ledgerCommandMessages, ...ledgerEventMessages, ...issueRecallMessages] as MessageDefinition<unknown>[];
+const all = [...ledgerCommandMessages, ...ledgerEventMessages, ...issueRecallMessages, diagnosticPingV1, diagnosticPongV1] as MessageDefinition<unknown>[];
 const registry = new MessageRegistry(all);
 
 function codeOf(fn: () => unknown): string {

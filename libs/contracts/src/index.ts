@@ -4,3 +4,6 @@ export * from './topics';
 export * from './ledger/ledger-commands.v1';
 export * from './ledger/ledger-events.v1';
 export * from './control/issue-recall.v1';
+export * from './signing';
+export * from './ledger/ledger-command-builders';
+export * from './diagnostics/ping.v1';

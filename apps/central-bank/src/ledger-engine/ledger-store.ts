@@ -3,14 +3,15 @@
  *
  * Per batch, whatever its size, the transaction runs a fixed number of statements: allocate the
  * batch id and the entry sequences, insert every decided command (accepted and rejected) with
- * `unnest`, apply one relative balance change per distinct account, update the payers' counters
- * and limit usage, insert new operators/accounts/wallets, write the outbox, and store the consumer
- * position. A crash anywhere rolls all of it back, and the replay is refused a second effect by the
- * primary key on command_id.
+ * `unnest`, write one new balance per distinct account, update the debited wallets' counters and
+ * limit usage, insert new operators/accounts/wallets, write the outbox, drop the outbox rows
+ * already published, and store the consumer position. A crash anywhere rolls all of it back, and
+ * the replay is refused a second effect by the primary key on command_id.
  *
- * Balance updates are relative (`balance + delta`) so that, with several partitions, credits made
- * by another worker to an account are never overwritten; with several partitions, the touched
- * accounts are first locked in id order (no deadlocks) and their fresh balances returned.
+ * Balances are written as absolute values computed in memory. That is exact because every account
+ * a batch writes is either owned by this single writer (one partition), or, with several
+ * partitions, locked and re-read in the same transaction before the batch is decided
+ * (ledger-state-loader.ts `lockAndRefresh`).
  */
 import type { Pool, PoolClient } from 'pg';
 
@@ -28,8 +29,12 @@ export interface CommandRow {
   facts: string | null;
 }
 
-export interface WalletUsageRow {
+export interface WalletRow {
   walletId: string;
+  operatorId: string;
+  walletClass: number;
+  publicKey: Uint8Array;
+  escrow: Uint8Array | null;
   lastCounter: bigint;
   dayKey: number;
   dayTotal: bigint;
@@ -37,20 +42,17 @@ export interface WalletUsageRow {
   yearTotal: bigint;
 }
 
-export interface NewWalletRow {
-  walletId: string;
-  operatorId: string;
-  walletClass: number;
-  publicKey: Uint8Array;
-  escrow: Uint8Array | null;
-}
-
-export interface NewOperatorRow {
+export interface OperatorRow {
   operatorId: string;
   name: string;
   kind: 'bank' | 'payment-firm';
   publicKey: Uint8Array;
   reserveRatioBps: number;
+  issueQuotaAuto: bigint;
+  reserveCredited: bigint;
+  issued: bigint;
+  recalled: bigint;
+  crossOperatorNet: bigint;
 }
 
 export interface OutboxRow {
@@ -69,17 +71,20 @@ export interface ConsumerPosition {
 export interface BatchWrite {
   partition: number;
   committedAt: Date;
-  /** In the order decided; accepted ones get consecutive sequences in this order. */
+  /** In the order decided; accepted ones get increasing sequences in this order. */
   commands: CommandRow[];
-  newOperators: NewOperatorRow[];
-  newWallets: NewWalletRow[];
-  /** Wallets whose class changed (by id). */
-  classChanges: { walletId: string; walletClass: number }[];
-  /** One net change per distinct account; accounts that do not exist yet are created first. */
-  accountDeltas: Map<string, bigint>;
-  walletUsage: WalletUsageRow[];
+  /** Operators registered by this batch, and operators whose books changed (absolute values). */
+  newOperators: OperatorRow[];
+  changedOperators: OperatorRow[];
+  /** Wallets registered by this batch, and wallets re-classed or debited (absolute values). */
+  newWallets: WalletRow[];
+  changedWallets: WalletRow[];
+  /** The balance after the batch of each account it created or moved. */
+  accountBalances: Map<string, bigint>;
   /** Outbox rows, built once the sequences are known. */
   outbox: (batchId: bigint, sequences: (bigint | null)[]) => OutboxRow[];
+  /** Outbox rows up to this id were published after earlier commits and can go. */
+  publishedThroughId: bigint;
   position: ConsumerPosition;
 }
 
@@ -111,7 +116,7 @@ export async function commitBatch(client: PoolClient, write: BatchWrite): Promis
   }
 }
 
-async function writeBatch(client: PoolClient, write: BatchWrite): Promise<BatchCommitted> {
+export async function writeBatch(client: PoolClient, write: BatchWrite): Promise<BatchCommitted> {
   const accepted = write.commands.reduce((n, c) => n + (c.status === 'accepted' ? 1 : 0), 0);
   // One round trip draws the batch id and one entry sequence per accepted command. With several
   // partitions, other workers draw concurrently, so the numbers need not be consecutive; they are
@@ -137,63 +142,77 @@ async function writeBatch(client: PoolClient, write: BatchWrite): Promise<BatchC
     write.committedAt,
   ]);
 
-  if (write.newOperators.length > 0) {
-    for (const op of write.newOperators) {
-      await client.query(
-        'insert into operators (id, name, kind, public_key, reserve_ratio_bps) values ($1, $2, $3, $4, $5)',
-        [op.operatorId, op.name, op.kind, Buffer.from(op.publicKey), op.reserveRatioBps],
-      );
-    }
-  }
-
-  if (write.newWallets.length > 0) {
+  for (const op of write.newOperators) {
     await client.query(
-      `insert into wallets (id, operator_id, wallet_class, public_key, escrow)
-       select * from unnest($1::text[], $2::text[], $3::smallint[], $4::bytea[], $5::bytea[])`,
+      `insert into operators (id, name, kind, public_key, reserve_ratio_bps, issue_quota_auto)
+       values ($1, $2, $3, $4, $5, $6)`,
+      [op.operatorId, op.name, op.kind, Buffer.from(op.publicKey), op.reserveRatioBps, op.issueQuotaAuto.toString()],
+    );
+  }
+  if (write.changedOperators.length > 0) {
+    const o = write.changedOperators;
+    await client.query(
+      `update operators x set reserve_credited = d.reserve_credited, issued = d.issued, recalled = d.recalled,
+              cross_operator_net = d.cross_operator_net
+       from unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
+         as d(id, reserve_credited, issued, recalled, cross_operator_net)
+       where x.id = d.id`,
       [
-        write.newWallets.map((w) => w.walletId),
-        write.newWallets.map((w) => w.operatorId),
-        write.newWallets.map((w) => w.walletClass),
-        write.newWallets.map((w) => Buffer.from(w.publicKey)),
-        write.newWallets.map((w) => (w.escrow ? Buffer.from(w.escrow) : null)),
+        o.map((r) => r.operatorId),
+        o.map((r) => r.reserveCredited.toString()),
+        o.map((r) => r.issued.toString()),
+        o.map((r) => r.recalled.toString()),
+        o.map((r) => r.crossOperatorNet.toString()),
       ],
     );
   }
 
-  for (const change of write.classChanges) {
-    await client.query('update wallets set wallet_class = $2 where id = $1', [change.walletId, change.walletClass]);
-  }
-
-  const accountIds = [...write.accountDeltas.keys()];
-  if (accountIds.length > 0) {
-    // Accounts come into being on first use; `on conflict do nothing` keeps this idempotent.
+  if (write.newWallets.length > 0) {
+    const w = write.newWallets;
     await client.query(
-      `insert into accounts (id, kind, operator_id)
-       select * from unnest($1::text[], $2::text[], $3::text[]) on conflict (id) do nothing`,
-      [accountIds, accountIds.map((id) => accountKind(id).kind), accountIds.map((id) => accountKind(id).operatorId)],
-    );
-    await client.query(
-      `update accounts a set balance = a.balance + d.delta
-       from unnest($1::text[], $2::bigint[]) as d(id, delta) where a.id = d.id`,
-      [accountIds, accountIds.map((id) => write.accountDeltas.get(id)!.toString())],
+      `insert into wallets (id, operator_id, wallet_class, public_key, escrow)
+       select * from unnest($1::text[], $2::text[], $3::smallint[], $4::bytea[], $5::bytea[])`,
+      [
+        w.map((r) => r.walletId),
+        w.map((r) => r.operatorId),
+        w.map((r) => r.walletClass),
+        w.map((r) => Buffer.from(r.publicKey)),
+        w.map((r) => (r.escrow ? Buffer.from(r.escrow) : null)),
+      ],
     );
   }
-
-  if (write.walletUsage.length > 0) {
-    const u = write.walletUsage;
+  if (write.changedWallets.length > 0) {
+    const u = write.changedWallets;
     await client.query(
-      `update wallets w set last_counter = d.last_counter, day_key = d.day_key, day_total = d.day_total,
-              year_key = d.year_key, year_total = d.year_total
-       from unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::int[], $6::bigint[])
-         as d(id, last_counter, day_key, day_total, year_key, year_total)
+      `update wallets w set wallet_class = d.wallet_class, last_counter = d.last_counter, day_key = d.day_key,
+              day_total = d.day_total, year_key = d.year_key, year_total = d.year_total
+       from unnest($1::text[], $2::smallint[], $3::bigint[], $4::int[], $5::bigint[], $6::int[], $7::bigint[])
+         as d(id, wallet_class, last_counter, day_key, day_total, year_key, year_total)
        where w.id = d.id`,
       [
         u.map((r) => r.walletId),
+        u.map((r) => r.walletClass),
         u.map((r) => r.lastCounter.toString()),
         u.map((r) => r.dayKey),
         u.map((r) => r.dayTotal.toString()),
         u.map((r) => r.yearKey),
         u.map((r) => r.yearTotal.toString()),
+      ],
+    );
+  }
+
+  const accountIds = [...write.accountBalances.keys()];
+  if (accountIds.length > 0) {
+    // One statement creates the accounts met for the first time and sets every balance.
+    await client.query(
+      `insert into accounts (id, kind, operator_id, balance)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+       on conflict (id) do update set balance = excluded.balance`,
+      [
+        accountIds,
+        accountIds.map((id) => accountKind(id).kind),
+        accountIds.map((id) => accountKind(id).operatorId),
+        accountIds.map((id) => write.accountBalances.get(id)!.toString()),
       ],
     );
   }
@@ -234,6 +253,10 @@ async function writeBatch(client: PoolClient, write: BatchWrite): Promise<BatchC
       [outbox.map((o) => o.topic), outbox.map((o) => o.key), outbox.map((o) => o.payload)],
     );
     outboxIds = inserted.rows.map((r) => BigInt(r.id));
+  }
+
+  if (write.publishedThroughId > 0n) {
+    await client.query('delete from ledger_outbox where id <= $1', [write.publishedThroughId.toString()]);
   }
 
   const p = write.position;

@@ -131,7 +131,9 @@ export const registerOperatorV1 = defineMessage(
     name: text(200),
     operatorKind: oneOf(['bank', 'payment-firm'] as const),
     publicKey,
-    reserveRatioBps: integer(0, 10_000),
+    reserveRatioBps: integer(10_000, 100_000),
+    /** Issue requests above this many fen wait for staff approval. */
+    issueQuotaAuto: decimal(),
     signature,
   },
   [
@@ -144,6 +146,7 @@ export const registerOperatorV1 = defineMessage(
       operatorKind: 'bank',
       publicKey: '22'.repeat(32),
       reserveRatioBps: 10000,
+      issueQuotaAuto: '100000000',
       signature: 'ab'.repeat(64),
     },
   ],

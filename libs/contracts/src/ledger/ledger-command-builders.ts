@@ -1,0 +1,100 @@
+/**
+ * Builds signed ledger-command messages, ready for the ledger-command topic: the one place where
+ * senders (banks, the central bank's own services, the SDK, tests, load generators) produce the
+ * exact bytes the engine verifies. Each builder returns the Kafka key (the debited account, so one
+ * engine worker sees every debit of an account, in order) and the JSON value.
+ */
+import { encodePaymentForSigning, encodeUnloadForSigning, signFast, toHex } from '@cbdc/crypto';
+import { encodeMessage, MessageDefinition } from '../message';
+import { commandSigningPayload } from '../signing';
+import {
+  changeWalletClassV1,
+  creditReserveV1,
+  issueV1,
+  loadV1,
+  paymentV1,
+  recallV1,
+  registerOperatorV1,
+  registerWalletV1,
+  unloadV1,
+  type ChangeWalletClassV1,
+  type CreditReserveV1,
+  type IssueV1,
+  type LoadV1,
+  type PaymentV1,
+  type RecallV1,
+  type RegisterOperatorV1,
+  type RegisterWalletV1,
+  type UnloadV1,
+} from './ledger-commands.v1';
+
+export interface KeyedMessage {
+  readonly key: string;
+  readonly value: string;
+}
+
+type Unsigned<T> = Omit<T, 'signature'>;
+
+function signCommand<T extends { signature: string }>(definition: MessageDefinition<T>, body: Unsigned<T>, privateKey: Uint8Array): T {
+  const signature = toHex(signFast(commandSigningPayload(definition.type, body), privateKey));
+  return { ...body, signature } as T;
+}
+
+export function paymentMessage(body: Unsigned<PaymentV1>, payerPrivateKey: Uint8Array): KeyedMessage {
+  const signature = toHex(
+    signFast(
+      encodePaymentForSigning({
+        paymentId: body.commandId,
+        payerWalletId: body.payerWalletId,
+        payeeWalletId: body.payeeWalletId,
+        amount: body.amount,
+        counter: body.counter,
+      }),
+      payerPrivateKey,
+    ),
+  );
+  return { key: `wallet:${body.payerWalletId}`, value: encodeMessage(paymentV1, { ...body, signature }) };
+}
+
+export function unloadMessage(
+  body: Omit<UnloadV1, 'signature' | 'walletSignature'>,
+  walletPrivateKey: Uint8Array,
+  operatorPrivateKey: Uint8Array,
+): KeyedMessage {
+  const walletSignature = toHex(
+    signFast(
+      encodeUnloadForSigning({ operatorId: body.operatorId, walletId: body.walletId, amount: body.amount, counter: body.counter, commandId: body.commandId }),
+      walletPrivateKey,
+    ),
+  );
+  const signed = signCommand(unloadV1, { ...body, walletSignature }, operatorPrivateKey);
+  return { key: `wallet:${body.walletId}`, value: encodeMessage(unloadV1, signed) };
+}
+
+export function loadMessage(body: Unsigned<LoadV1>, operatorPrivateKey: Uint8Array): KeyedMessage {
+  return { key: `vault:${body.operatorId}`, value: encodeMessage(loadV1, signCommand(loadV1, body, operatorPrivateKey)) };
+}
+
+export function registerWalletMessage(body: Unsigned<RegisterWalletV1>, operatorPrivateKey: Uint8Array): KeyedMessage {
+  return { key: `wallet:${body.walletId}`, value: encodeMessage(registerWalletV1, signCommand(registerWalletV1, body, operatorPrivateKey)) };
+}
+
+export function changeWalletClassMessage(body: Unsigned<ChangeWalletClassV1>, operatorPrivateKey: Uint8Array): KeyedMessage {
+  return { key: `wallet:${body.walletId}`, value: encodeMessage(changeWalletClassV1, signCommand(changeWalletClassV1, body, operatorPrivateKey)) };
+}
+
+export function registerOperatorMessage(body: Unsigned<RegisterOperatorV1>, centralBankPrivateKey: Uint8Array): KeyedMessage {
+  return { key: `reserve:${body.operatorId}`, value: encodeMessage(registerOperatorV1, signCommand(registerOperatorV1, body, centralBankPrivateKey)) };
+}
+
+export function creditReserveMessage(body: Unsigned<CreditReserveV1>, centralBankPrivateKey: Uint8Array): KeyedMessage {
+  return { key: 'rtgs', value: encodeMessage(creditReserveV1, signCommand(creditReserveV1, body, centralBankPrivateKey)) };
+}
+
+export function issueMessage(body: Unsigned<IssueV1>, centralBankPrivateKey: Uint8Array): KeyedMessage {
+  return { key: `reserve:${body.operatorId}`, value: encodeMessage(issueV1, signCommand(issueV1, body, centralBankPrivateKey)) };
+}
+
+export function recallMessage(body: Unsigned<RecallV1>, centralBankPrivateKey: Uint8Array): KeyedMessage {
+  return { key: `vault:${body.operatorId}`, value: encodeMessage(recallV1, signCommand(recallV1, body, centralBankPrivateKey)) };
+}

@@ -1,0 +1,83 @@
+import { Pool, type PoolClient } from 'pg';
+import type { Logger } from '../logging/logger';
+
+/** Limits of one process's connection pool; each is named with its unit last. */
+export interface PoolLimits {
+  /** Connections open at most; PostgreSQL's max_connections is shared by every app. */
+  poolSizeMax: number;
+  /** How long a query waits for a free connection (or a new one) before it fails. */
+  connectionTimeoutMs: number;
+  /** Server-side cap on one statement; a runaway query is cancelled rather than hold locks. */
+  statementTimeoutMs: number;
+  /** An idle connection is closed after this long. */
+  idleTimeoutMs: number;
+}
+
+export const poolLimitsDefault: PoolLimits = {
+  poolSizeMax: 10,
+  connectionTimeoutMs: 5_000,
+  statementTimeoutMs: 30_000,
+  idleTimeoutMs: 30_000,
+};
+
+export interface CreatePoolOptions extends Partial<PoolLimits> {
+  url: string;
+  /** Shown in pg_stat_activity, so a DBA sees which app holds a connection. */
+  applicationName: string;
+  logger?: Logger;
+}
+
+/**
+ * A `pg` pool that survives PostgreSQL restarting: an idle connection that the server closes
+ * makes the pool emit 'error', which would crash the process if nobody listened. We log it
+ * and let the pool open a fresh connection on the next query.
+ */
+export function createPool(options: CreatePoolOptions): Pool {
+  const limits = { ...poolLimitsDefault, ...definedOnly(options) };
+  const pool = new Pool({
+    connectionString: options.url,
+    application_name: options.applicationName,
+    max: limits.poolSizeMax,
+    connectionTimeoutMillis: limits.connectionTimeoutMs,
+    idleTimeoutMillis: limits.idleTimeoutMs,
+    statement_timeout: limits.statementTimeoutMs,
+  });
+  pool.on('error', (error: Error & { code?: string }) => {
+    // Message and code only: pg's error carries the whole client object, pages of noise.
+    options.logger?.warn({ component: 'pg-pool', reason: error.message, code: error.code }, 'an idle PostgreSQL connection failed; it is discarded');
+  });
+  return pool;
+}
+
+function definedOnly(options: Partial<PoolLimits>): Partial<PoolLimits> {
+  const result: Partial<PoolLimits> = {};
+  for (const key of ['poolSizeMax', 'connectionTimeoutMs', 'statementTimeoutMs', 'idleTimeoutMs'] as const) {
+    if (options[key] !== undefined) result[key] = options[key];
+  }
+  return result;
+}
+
+/**
+ * Runs `fn` inside BEGIN/COMMIT on one connection; rolls back and rethrows if it throws.
+ * A connection whose ROLLBACK failed is broken (the server went away mid-transaction), so it
+ * is destroyed rather than returned to the pool.
+ */
+export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      broken = rollbackError as Error;
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,151 @@
+import { Kafka, logLevel, Partitioners, type Admin, type LogEntry, type Message, type Producer } from 'kafkajs';
+import type { TopicSpec } from '@cbdc/contracts';
+import type { Logger } from '../logging/logger';
+
+/** kafkajs warnings that are known and handled; logged at debug. See createProducer and startBatchConsumer. */
+const producerRetriesWarning = 'Limiting retries for the idempotent producer';
+const eachBatchFailure = 'Error when calling eachBatch';
+
+/** Connection limits of a Kafka client, named with their unit last. */
+export interface KafkaClientLimits {
+  /** How long a TCP connection to a broker may take. */
+  connectionTimeoutMs: number;
+  /** How long one request to a broker may take before it is retried. */
+  requestTimeoutMs: number;
+  /** Retries of a failed request (with kafkajs' exponential backoff) before the caller sees the error. */
+  retriesMax: number;
+}
+
+export const kafkaClientLimitsDefault: KafkaClientLimits = {
+  connectionTimeoutMs: 3_000,
+  requestTimeoutMs: 30_000,
+  retriesMax: 8,
+};
+
+export interface CreateKafkaOptions extends Partial<KafkaClientLimits> {
+  brokers: readonly string[];
+  clientId: string;
+  logger?: Logger;
+}
+
+/**
+ * A kafkajs client whose own log lines go to our logger at WARN and above: kafkajs is chatty at
+ * INFO (every join, every connect), and its default logger prints unstructured text.
+ */
+export function createKafka(options: CreateKafkaOptions): Kafka {
+  const limits = { ...kafkaClientLimitsDefault, ...stripUndefined(options) };
+  const logger = options.logger?.child({ component: 'kafkajs', clientId: options.clientId });
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    connectionTimeout: limits.connectionTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    retry: { retries: limits.retriesMax },
+    logLevel: logger ? logLevel.WARN : logLevel.NOTHING,
+    logCreator: () => (entry: LogEntry) => {
+      if (!logger) return;
+      const { message, timestamp: _timestamp, ...fields } = entry.log;
+      const payload = { ...fields, namespace: entry.namespace };
+      // Known and accepted, see createProducer; repeated at every start it would train people to ignore warnings.
+      if (message.startsWith(producerRetriesWarning) || message === eachBatchFailure) logger.debug(payload, message);
+      else if (entry.level === logLevel.ERROR) logger.error(payload, message);
+      else if (entry.level === logLevel.WARN) logger.warn(payload, message);
+      else logger.debug(payload, message);
+    },
+  });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * A producer that does not lose or duplicate what it was told was sent: every in-sync replica
+ * acknowledges (`acks: -1`) and the broker drops retried duplicates (`idempotent`), which
+ * kafkajs only allows with one request in flight.
+ *
+ * Retries stay bounded (`retriesMax` of the client) although kafkajs would like them unbounded
+ * for exactly-once: a send must fail in bounded time so an HTTP request or a job can report it,
+ * and every state change is re-sent from the outbox and deduplicated by the receiver's inbox.
+ */
+export async function createProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  return producer;
+}
+
+/** Sends messages to one topic with `acks: -1`; resolves once the broker has them durably. */
+export async function sendMessages(producer: Producer, topic: string, messages: Message[]): Promise<void> {
+  await producer.send({ topic, acks: -1, messages });
+}
+
+export interface EnsureTopicsResult {
+  created: string[];
+  existing: string[];
+  grown: string[];
+}
+
+export interface EnsureTopicsOptions {
+  /** One machine has one broker; production sets 3. */
+  replicationFactor?: number;
+  /** How long the broker may take to create the topics. */
+  createTimeoutMs?: number;
+}
+
+/**
+ * Creates missing topics and grows topics with fewer partitions than specified (Kafka can add
+ * partitions but never remove them). Safe to call from every app at every start, and from two
+ * processes at once: a topic that appeared meanwhile counts as existing.
+ */
+export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], options: EnsureTopicsOptions = {}): Promise<EnsureTopicsResult> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await ensureTopicsWithAdmin(admin, specs, options);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function ensureTopicsWithAdmin(admin: Admin, specs: readonly TopicSpec[], options: EnsureTopicsOptions): Promise<EnsureTopicsResult> {
+  const result: EnsureTopicsResult = { created: [], existing: [], grown: [] };
+  const existingNames = new Set(await admin.listTopics());
+  const missing = specs.filter((spec) => !existingNames.has(spec.name));
+  if (missing.length > 0) {
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        timeout: options.createTimeoutMs ?? 10_000,
+        topics: missing.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions, replicationFactor: options.replicationFactor ?? 1 })),
+      });
+    } catch (error) {
+      // Another process created some of them between our list and our create.
+      if (!isTopicAlreadyExists(error)) throw error;
+    }
+  }
+  const present = specs.filter((spec) => existingNames.has(spec.name));
+  const metadata = present.length > 0 ? await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.name) }) : { topics: [] };
+  const grow: Array<{ topic: string; count: number }> = [];
+  for (const spec of present) {
+    const partitions = metadata.topics.find((topic) => topic.name === spec.name)?.partitions.length ?? 0;
+    if (partitions < spec.partitions) grow.push({ topic: spec.name, count: spec.partitions });
+    else result.existing.push(spec.name);
+  }
+  if (grow.length > 0) {
+    await admin.createPartitions({ topicPartitions: grow });
+    result.grown.push(...grow.map((g) => g.topic));
+  }
+  result.created.push(...missing.map((spec) => spec.name));
+  return result;
+}
+
+function isTopicAlreadyExists(error: unknown): boolean {
+  const e = error as { type?: string; errors?: Array<{ type?: string }> };
+  if (e.type === 'TOPIC_ALREADY_EXISTS') return true;
+  return Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((inner) => inner.type === 'TOPIC_ALREADY_EXISTS');
+}

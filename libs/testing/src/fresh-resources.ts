@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { testStackEnv } from './stack-env';
+
+/** A short random suffix that is safe in database, topic, queue and key names. */
+export function uniqueSuffix(): string {
+  return `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+}
+
+/** A topic name no other test run uses, e.g. `test.consumer-a.lq2x1c9f3e2a1b`. */
+export function uniqueTopic(prefix: string): string {
+  return `test.${prefix}.${uniqueSuffix()}`;
+}
+
+/** A BullMQ key prefix no other test run uses, so queues start empty. */
+export function freshRedisPrefix(): string {
+  return `test-${uniqueSuffix()}`;
+}
+
+export interface FreshDatabase {
+  name: string;
+  /** Connection URL of the new database, as the same user as DATABASE_ADMIN_URL. */
+  url: string;
+  /** Drops the database, closing any connection still open to it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates an empty database with a unique name (`<prefix>_<suffix>`) through DATABASE_ADMIN_URL.
+ * Call `drop()` in `afterAll`.
+ */
+export async function freshDatabase(prefix: string): Promise<FreshDatabase> {
+  const adminUrl = testStackEnv().DATABASE_ADMIN_URL;
+  if (!/^[a-z][a-z0-9_]*$/.test(prefix)) throw new Error(`database prefix ${prefix} must be lower-case letters, digits and _`);
+  const name = `${prefix}_${uniqueSuffix()}`;
+  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () => withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+async function withAdmin<T>(adminUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+/** The root of the repository (the folder with the project's package.json). */
+export function repoRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const candidate = path.join(dir, 'package.json');
+    if (existsSync(candidate) && (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'cbdc') return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no cbdc package.json above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+/** What `scripts/stack.sh up` writes to `$STACK_DIR/env`. */
+export interface StackEnv {
+  DATABASE_URL_CENTRAL_BANK: string;
+  DATABASE_URL_BANK_A: string;
+  DATABASE_URL_BANK_B: string;
+  DATABASE_URL_REGULATOR: string;
+  /** A role that may CREATE DATABASE: tests make a fresh database each. */
+  DATABASE_ADMIN_URL: string;
+  REDIS_URL: string;
+  KAFKA_BROKERS: string;
+}
+
+const stackEnvKeys: ReadonlyArray<keyof StackEnv> = [
+  'DATABASE_URL_CENTRAL_BANK',
+  'DATABASE_URL_BANK_A',
+  'DATABASE_URL_BANK_B',
+  'DATABASE_URL_REGULATOR',
+  'DATABASE_ADMIN_URL',
+  'REDIS_URL',
+  'KAFKA_BROKERS',
+];
+
+/**
+ * The test stack's settings and how to drive its script: its own data folder and ports, so the
+ * tests never touch the data of `npm start`. Matches `use_test_stack` in scripts/lib.sh.
+ */
+export function testStackScriptEnv(): Record<string, string> {
+  return {
+    STACK_DIR: process.env.STACK_DIR ?? path.join(repoRoot(), '.stack-test'),
+    STACK_PG_PORT: process.env.STACK_PG_PORT ?? '55532',
+    STACK_REDIS_PORT: process.env.STACK_REDIS_PORT ?? '56479',
+    STACK_KAFKA_PORT: process.env.STACK_KAFKA_PORT ?? '59192',
+    STACK_KAFKA_CONTROLLER_PORT: process.env.STACK_KAFKA_CONTROLLER_PORT ?? '59193',
+  };
+}
+
+/** Reads a shell-format `KEY=value` file, as the stack script writes it. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim().replace(/^export\s+/, '');
+    if (!line || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    let value = line.slice(eq + 1);
+    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = value.slice(1, -1);
+    env[line.slice(0, eq)] = value;
+  }
+  return env;
+}
+
+/**
+ * The test stack's settings: from the environment when `npm test` exported them, else from
+ * `$STACK_DIR/env` of the test stack. Throws with the command to run when neither has them.
+ */
+export function testStackEnv(): StackEnv {
+  if (stackEnvKeys.every((key) => process.env[key])) {
+    return Object.fromEntries(stackEnvKeys.map((key) => [key, process.env[key]!])) as unknown as StackEnv;
+  }
+  const file = path.join(testStackScriptEnv().STACK_DIR, 'env');
+  if (!existsSync(file)) {
+    throw new Error(
+      `the test stack is not running (no ${file}); start it with: ` +
+        'STACK_DIR=$PWD/.stack-test STACK_PG_PORT=55532 STACK_REDIS_PORT=56479 STACK_KAFKA_PORT=59192 STACK_KAFKA_CONTROLLER_PORT=59193 bash scripts/stack.sh up',
+    );
+  }
+  const fromFile = parseEnvFile(readFileSync(file, 'utf8'));
+  const missing = stackEnvKeys.filter((key) => !fromFile[key]);
+  if (missing.length > 0) throw new Error(`${file} lacks ${missing.join(', ')}`);
+  return Object.fromEntries(stackEnvKeys.map((key) => [key, fromFile[key]!])) as unknown as StackEnv;
+}
+
+export function kafkaBrokersOf(env: StackEnv): string[] {
+  return env.KAFKA_BROKERS.split(',').map((broker) => broker.trim());
+}
+
+/** Longest a stack operation (a restart of Redis, say) may take in a test. */
+export const stackCommandTimeoutMs = 120_000;
+
+/** Runs `scripts/stack.sh <args>` against the test stack, e.g. `['down', 'redis']`. */
+export async function testStack(...args: string[]): Promise<string> {
+  const root = repoRoot();
+  const { stdout } = await execFileAsync('bash', [path.join(root, 'scripts', 'stack.sh'), ...args], {
+    cwd: root,
+    env: { ...process.env, ...testStackScriptEnv() },
+    timeout: stackCommandTimeoutMs,
+  });
+  return stdout;
+}
