@@ -22,33 +22,45 @@ create table operators (
   registered_at timestamptz not null default now()
 );
 
+-- Every number that changes on a payment lives here, so a batch updates one row per distinct
+-- account and nothing else: the balance, and for wallet accounts the payer's counter and its
+-- daily and annual totals. fillfactor leaves room on each page so those updates stay HOT (no
+-- index is touched when no indexed column changes).
 create table accounts (
   id text primary key,
   kind text not null check (kind in ('reserve', 'vault', 'wallet', 'rtgs')),
   operator_id text references operators (id),
   balance bigint not null default 0,
-  constraint balance_never_negative check (kind = 'rtgs' or balance >= 0)
-);
+  last_counter bigint check (last_counter >= 0),
+  day_key integer,
+  day_total bigint check (day_total >= 0),
+  year_key integer,
+  year_total bigint check (year_total >= 0),
+  constraint balance_never_negative check (kind = 'rtgs' or balance >= 0),
+  constraint wallet_usage_only_on_wallets check ((kind = 'wallet') = (last_counter is not null)
+    and (last_counter is null) = (day_total is null) and (day_total is null) = (year_total is null)
+    and (day_key is null) = (day_total is null) and (year_key is null) = (year_total is null))
+) with (fillfactor = 70);
 
+-- A wallet's identity on the ledger: its pseudonymous id, class, operator and key. Its balance,
+-- counter and limit usage are on its account row, `wallet:<id>`.
 create table wallets (
   id text primary key,
   operator_id text not null references operators (id),
   wallet_class smallint not null check (wallet_class between 1 and 4),
   public_key bytea not null unique check (length(public_key) = 32),
   escrow bytea,
-  last_counter bigint not null default 0 check (last_counter >= 0),
-  day_key integer not null default 0,
-  day_total bigint not null default 0 check (day_total >= 0),
-  year_key integer not null default 0,
-  year_total bigint not null default 0 check (year_total >= 0),
   registered_at timestamptz not null default now()
-);
+) with (fillfactor = 90);
 
 -- One row per committed batch: the unit of one PostgreSQL transaction of the engine.
 create table ledger_batches (
   id bigint primary key,
   partition integer not null,
   command_count integer not null check (command_count >= 0),
+  -- The entry sequences of the batch's accepted commands (null when it accepted none).
+  first_sequence bigint,
+  last_sequence bigint check (last_sequence >= first_sequence),
   committed_at timestamptz not null
 );
 
@@ -73,7 +85,6 @@ create table ledger_commands (
   check ((debit_account is null) = (amount is null) and (credit_account is null) = (amount is null)),
   check (debit_account is distinct from credit_account or debit_account is null)
 );
-create index ledger_commands_batch on ledger_commands (batch_id);
 create index ledger_commands_debit on ledger_commands (debit_account, sequence) where status = 'accepted';
 create index ledger_commands_credit on ledger_commands (credit_account, sequence) where status = 'accepted';
 create index ledger_commands_issuance on ledger_commands (command_type)
@@ -100,6 +111,9 @@ create table ledger_outbox (
   payload text not null,
   created_at timestamptz not null default now()
 );
+-- A batch's results are one large JSON text per operator; compressing it costs the single writer
+-- more CPU than storing it as it is, and the row lives only until it is published.
+alter table ledger_outbox alter column payload set storage external;
 
 -- The one contra account: the RTGS mirror from which reserves are credited, the only account
 -- allowed below zero. Issue converts reserves into DC 1:1 (reserve -> vault), so DC issued and

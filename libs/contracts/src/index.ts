@@ -7,3 +7,5 @@ export * from './control/issue-recall.v1';
 export * from './signing';
 export * from './ledger/ledger-command-builders';
 export * from './diagnostics/ping.v1';
+export * from './control/issue-recall-builders';
+export * from './central-bank/central-bank-api.v1';

@@ -6,7 +6,7 @@
  */
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { createVerifyPool, VerifyPool } from '@cbdc/crypto';
+import { createVerifyPool, VerifyPool, type VerifyItem } from '@cbdc/crypto';
 import type { LedgerPolicy } from '@cbdc/ledger';
 import { createKafka, createPool, createProducer, ensureTopics, type Logger } from '@cbdc/platform';
 import { BatchStats, LedgerEngine, ledgerEngineSettingsDefault } from './ledger-engine';
@@ -24,6 +24,11 @@ export interface LedgerEngineRuntimeOptions {
   readonly lingerMs?: number;
   readonly verifyPoolSize?: number;
   readonly onBatch?: (stats: BatchStats) => void;
+  /**
+   * Benchmarks only: answers signature checks instead of the worker pool (with verdicts the same
+   * pool computed earlier), to measure the single writer alone. Never set by the app.
+   */
+  readonly verifyOverride?: (items: readonly VerifyItem[]) => Promise<boolean[]>;
   /** Partitions of topics the engine creates on first use (operators' event topics). */
   readonly createdTopicPartitions?: number;
 }
@@ -36,6 +41,12 @@ export interface LedgerEngineRuntime {
   readonly verifyPool: VerifyPool;
   close(): Promise<void>;
 }
+
+/**
+ * Public keys the verification workers keep parsed. Parsing a key costs about as much as a
+ * verification, so the cache should hold every active wallet: 256k keys is ~100 MB per worker.
+ */
+export const verifyKeyCacheSizeMax = 262_144;
 
 /** Connections the engine needs: one writer per partition, plus reads running beside the writes. */
 function enginePoolSize(partitions: number): number {
@@ -51,7 +62,10 @@ export async function startLedgerEngine(options: LedgerEngineRuntimeOptions): Pr
   });
   const kafka = createKafka({ brokers: options.kafkaBrokers, clientId: `${options.consumerGroup}`, logger: options.logger });
   const producer = await createProducer(kafka);
-  const verifyPool = createVerifyPool(options.verifyPoolSize === undefined ? {} : { size: options.verifyPoolSize });
+  const verifyPool = createVerifyPool({
+    keyCacheSizeMax: verifyKeyCacheSizeMax,
+    ...(options.verifyPoolSize === undefined ? {} : { size: options.verifyPoolSize }),
+  });
   const knownTopics = new Set<string>();
   const ensureTopic = async (topic: string) => {
     if (knownTopics.has(topic)) return;
@@ -72,7 +86,7 @@ export async function startLedgerEngine(options: LedgerEngineRuntimeOptions): Pr
       pool,
       kafka,
       producer,
-      verify: (items) => verifyPool.verifyBatch(items),
+      verify: options.verifyOverride ?? ((items) => verifyPool.verifyBatch(items)),
       policy: options.policy,
       ensureTopic,
       logger: options.logger,

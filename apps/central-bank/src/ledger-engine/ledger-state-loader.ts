@@ -57,9 +57,9 @@ const operatorSelect = `
   left join accounts v on v.id = 'vault:' || o.id`;
 
 const walletSelect = `
-  select w.id, w.operator_id, w.wallet_class, w.public_key, w.escrow, a.balance, w.last_counter,
-         w.day_key, w.day_total, w.year_key, w.year_total
-  from wallets w left join accounts a on a.id = 'wallet:' || w.id`;
+  select w.id, w.operator_id, w.wallet_class, w.public_key, w.escrow, a.balance, a.last_counter,
+         a.day_key, a.day_total, a.year_key, a.year_total
+  from wallets w join accounts a on a.id = 'wallet:' || w.id`;
 
 function toOperatorSnapshot(row: OperatorRow): OperatorSnapshot {
   return {
@@ -134,18 +134,33 @@ export async function loadMissing(db: Queryable, state: LedgerState, walletIds: 
 /**
  * With several partitions, other workers credit this worker's accounts and re-class wallets.
  * Inside the batch's transaction, before it decides, this locks every account the batch may touch
- * in id order (so workers never deadlock) and refreshes their balances, the operators' books and
- * the wallets' classes from the database.
+ * in id order (so workers never deadlock) and refreshes their balances and usage, the operators'
+ * books and the wallets' classes from the database.
  */
 export async function lockAndRefresh(client: PoolClient, state: LedgerState, accountIds: readonly string[], walletIds: readonly string[]): Promise<void> {
   const sorted = [...new Set(accountIds)].sort();
-  const balances = await client.query<{ id: string; balance: string }>(
-    'select id, balance from accounts where id = any($1) order by id for update',
-    [sorted],
-  );
+  const balances = await client.query<{
+    id: string;
+    balance: string;
+    last_counter: string | null;
+    day_key: number | null;
+    day_total: string | null;
+    year_key: number | null;
+    year_total: string | null;
+  }>('select id, balance, last_counter, day_key, day_total, year_key, year_total from accounts where id = any($1) order by id for update', [sorted]);
   for (const row of balances.rows) {
     const account = state.accounts.get(row.id as never);
     if (account) account.balance = BigInt(row.balance);
+    if (row.last_counter !== null && row.id.startsWith('wallet:')) {
+      const wallet = state.wallets.get(row.id.slice('wallet:'.length));
+      if (wallet) {
+        wallet.lastCounter = BigInt(row.last_counter);
+        wallet.dayKey = row.day_key!;
+        wallet.dayTotal = BigInt(row.day_total!);
+        wallet.yearKey = row.year_key!;
+        wallet.yearTotal = BigInt(row.year_total!);
+      }
+    }
   }
   const operators = await client.query<OperatorRow>(`${operatorSelect} order by o.id for update of o`);
   for (const row of operators.rows) {

@@ -13,7 +13,10 @@
  * partitions, locked and re-read in the same transaction before the batch is decided
  * (ledger-state-loader.ts `lockAndRefresh`).
  */
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 export interface CommandRow {
   commandId: string;
@@ -29,17 +32,19 @@ export interface CommandRow {
   facts: string | null;
 }
 
-export interface WalletRow {
+export interface NewWalletRow {
   walletId: string;
   operatorId: string;
   walletClass: number;
   publicKey: Uint8Array;
   escrow: Uint8Array | null;
-  lastCounter: bigint;
-  dayKey: number;
-  dayTotal: bigint;
-  yearKey: number;
-  yearTotal: bigint;
+}
+
+/** An account's numbers after the batch; the usage fields only for wallets a payment debited. */
+export interface AccountRow {
+  accountId: string;
+  balance: bigint;
+  usage: { lastCounter: bigint; dayKey: number; dayTotal: bigint; yearKey: number; yearTotal: bigint } | null;
 }
 
 export interface OperatorRow {
@@ -76,11 +81,13 @@ export interface BatchWrite {
   /** Operators registered by this batch, and operators whose books changed (absolute values). */
   newOperators: OperatorRow[];
   changedOperators: OperatorRow[];
-  /** Wallets registered by this batch, and wallets re-classed or debited (absolute values). */
-  newWallets: WalletRow[];
-  changedWallets: WalletRow[];
-  /** The balance after the batch of each account it created or moved. */
-  accountBalances: Map<string, bigint>;
+  /** Wallets registered by this batch, and wallets re-classed by it. */
+  newWallets: NewWalletRow[];
+  classChanges: { walletId: string; walletClass: number }[];
+  /** Accounts this batch created (at their balance after the batch). */
+  newAccounts: AccountRow[];
+  /** Accounts that existed before and that this batch moved or whose usage it changed. */
+  changedAccounts: AccountRow[];
   /** Outbox rows, built once the sequences are known. */
   outbox: (batchId: bigint, sequences: (bigint | null)[]) => OutboxRow[];
   /** Outbox rows up to this id were published after earlier commits and can go. */
@@ -135,12 +142,17 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
     sequences.push(command.status === 'accepted' ? BigInt(drawn[next++]!) : null);
   }
 
-  await client.query('insert into ledger_batches (id, partition, command_count, committed_at) values ($1, $2, $3, $4)', [
-    batchId.toString(),
-    write.partition,
-    write.commands.length,
-    write.committedAt,
-  ]);
+  await client.query(
+    'insert into ledger_batches (id, partition, command_count, first_sequence, last_sequence, committed_at) values ($1, $2, $3, $4, $5, $6)',
+    [
+      batchId.toString(),
+      write.partition,
+      write.commands.length,
+      drawn.length > 0 ? drawn[0] : null,
+      drawn.length > 0 ? drawn[drawn.length - 1] : null,
+      write.committedAt,
+    ],
+  );
 
   for (const op of write.newOperators) {
     await client.query(
@@ -181,68 +193,50 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
       ],
     );
   }
-  if (write.changedWallets.length > 0) {
-    const u = write.changedWallets;
+  if (write.classChanges.length > 0) {
     await client.query(
-      `update wallets w set wallet_class = d.wallet_class, last_counter = d.last_counter, day_key = d.day_key,
-              day_total = d.day_total, year_key = d.year_key, year_total = d.year_total
-       from unnest($1::text[], $2::smallint[], $3::bigint[], $4::int[], $5::bigint[], $6::int[], $7::bigint[])
-         as d(id, wallet_class, last_counter, day_key, day_total, year_key, year_total)
-       where w.id = d.id`,
+      `update wallets w set wallet_class = d.wallet_class
+       from unnest($1::text[], $2::smallint[]) as d(id, wallet_class) where w.id = d.id`,
+      [write.classChanges.map((c) => c.walletId), write.classChanges.map((c) => c.walletClass)],
+    );
+  }
+
+  if (write.newAccounts.length > 0) {
+    const a = write.newAccounts;
+    await client.query(
+      `insert into accounts (id, kind, operator_id, balance, last_counter, day_key, day_total, year_key, year_total)
+       select d.id, d.kind, d.operator_id, d.balance,
+              case when d.kind = 'wallet' then 0 end, case when d.kind = 'wallet' then 0 end,
+              case when d.kind = 'wallet' then 0 end, case when d.kind = 'wallet' then 0 end,
+              case when d.kind = 'wallet' then 0 end
+       from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) as d(id, kind, operator_id, balance)`,
+      [a.map((r) => r.accountId), a.map((r) => accountKind(r.accountId).kind), a.map((r) => accountKind(r.accountId).operatorId), a.map((r) => r.balance.toString())],
+    );
+  }
+  if (write.changedAccounts.length > 0) {
+    const a = write.changedAccounts;
+    // One row per distinct account; usage columns only where a payment or unload debited a wallet.
+    await client.query(
+      `update accounts x set balance = d.balance,
+              last_counter = coalesce(d.last_counter, x.last_counter), day_key = coalesce(d.day_key, x.day_key),
+              day_total = coalesce(d.day_total, x.day_total), year_key = coalesce(d.year_key, x.year_key),
+              year_total = coalesce(d.year_total, x.year_total)
+       from unnest($1::text[], $2::bigint[], $3::bigint[], $4::int[], $5::bigint[], $6::int[], $7::bigint[])
+         as d(id, balance, last_counter, day_key, day_total, year_key, year_total)
+       where x.id = d.id`,
       [
-        u.map((r) => r.walletId),
-        u.map((r) => r.walletClass),
-        u.map((r) => r.lastCounter.toString()),
-        u.map((r) => r.dayKey),
-        u.map((r) => r.dayTotal.toString()),
-        u.map((r) => r.yearKey),
-        u.map((r) => r.yearTotal.toString()),
+        a.map((r) => r.accountId),
+        a.map((r) => r.balance.toString()),
+        a.map((r) => (r.usage ? r.usage.lastCounter.toString() : null)),
+        a.map((r) => (r.usage ? r.usage.dayKey : null)),
+        a.map((r) => (r.usage ? r.usage.dayTotal.toString() : null)),
+        a.map((r) => (r.usage ? r.usage.yearKey : null)),
+        a.map((r) => (r.usage ? r.usage.yearTotal.toString() : null)),
       ],
     );
   }
 
-  const accountIds = [...write.accountBalances.keys()];
-  if (accountIds.length > 0) {
-    // One statement creates the accounts met for the first time and sets every balance.
-    await client.query(
-      `insert into accounts (id, kind, operator_id, balance)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
-       on conflict (id) do update set balance = excluded.balance`,
-      [
-        accountIds,
-        accountIds.map((id) => accountKind(id).kind),
-        accountIds.map((id) => accountKind(id).operatorId),
-        accountIds.map((id) => write.accountBalances.get(id)!.toString()),
-      ],
-    );
-  }
-
-  const c = write.commands;
-  await client.query(
-    `insert into ledger_commands (command_id, batch_id, command_type, operator_id, status, code, detail, sequence,
-                                  debit_account, credit_account, amount, large_value, facts)
-     select d.command_id, $1, d.command_type, d.operator_id, d.status, d.code, d.detail, d.sequence,
-            d.debit_account, d.credit_account, d.amount, d.large_value, d.facts::jsonb
-     from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
-                 $9::text[], $10::text[], $11::bigint[], $12::boolean[], $13::text[])
-       as d(command_id, command_type, operator_id, status, code, detail, sequence,
-            debit_account, credit_account, amount, large_value, facts)`,
-    [
-      batchId.toString(),
-      c.map((r) => r.commandId),
-      c.map((r) => r.commandType),
-      c.map((r) => r.operatorId),
-      c.map((r) => r.status),
-      c.map((r) => r.code),
-      c.map((r) => r.detail),
-      sequences.map((s) => (s === null ? null : s.toString())),
-      c.map((r) => r.debitAccount),
-      c.map((r) => r.creditAccount),
-      c.map((r) => (r.amount === null ? null : r.amount.toString())),
-      c.map((r) => r.largeValue),
-      c.map((r) => r.facts),
-    ],
-  );
+  await copyCommands(client, batchId, write.commands, sequences);
 
   const outbox = write.outbox(batchId, sequences);
   let outboxIds: bigint[] = [];
@@ -276,4 +270,34 @@ export async function loadPosition(pool: Pool, consumer: string, topic: string, 
     [consumer, topic, partition],
   );
   return result.rows[0] ? BigInt(result.rows[0].next_offset) : null;
+}
+
+/**
+ * Every decided command of the batch in one COPY: about twice as fast as an INSERT of `unnest`
+ * arrays for thousands of rows, because nothing is parsed as SQL and no array literal is built.
+ */
+async function copyCommands(client: PoolClient, batchId: bigint, commands: readonly CommandRow[], sequences: readonly (bigint | null)[]): Promise<void> {
+  const batch = batchId.toString();
+  const lines: string[] = new Array(commands.length);
+  for (let index = 0; index < commands.length; index++) {
+    const c = commands[index]!;
+    const sequence = sequences[index];
+    lines[index] =
+      `${copyText(c.commandId)}\t${batch}\t${copyText(c.commandType)}\t${copyText(c.operatorId)}\t${c.status}\t${copyText(c.code)}\t` +
+      `${copyText(c.detail)}\t${sequence === null || sequence === undefined ? '\\N' : sequence.toString()}\t${copyText(c.debitAccount)}\t` +
+      `${copyText(c.creditAccount)}\t${c.amount === null ? '\\N' : c.amount.toString()}\t${c.largeValue ? 't' : 'f'}\t${copyText(c.facts)}\n`;
+  }
+  const stream = client.query(
+    copyFrom(
+      `copy ledger_commands (command_id, batch_id, command_type, operator_id, status, code, detail, sequence,
+                             debit_account, credit_account, amount, large_value, facts) from stdin`,
+    ),
+  );
+  await pipeline(Readable.from([Buffer.from(lines.join(''), 'utf8')]), stream);
+}
+
+/** COPY's text format: \N for null; backslash, tab, newline and carriage return escaped. */
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (ch) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[ch]!) : value;
 }
