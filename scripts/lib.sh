@@ -29,8 +29,9 @@ ensure_build() {
 # data of `npm start`, and both can run side by side.
 use_test_stack() {
   local root; root=$(repo_root)
-  export STACK_DIR="$root/.stack-test"
-  export STACK_PG_PORT=55532 STACK_REDIS_PORT=56479 STACK_KAFKA_PORT=59192 STACK_KAFKA_CONTROLLER_PORT=59193
+  export STACK_DIR="${TEST_STACK_DIR:-$root/.stack-test}"
+  export STACK_PG_PORT="${TEST_STACK_PG_PORT:-55532}" STACK_REDIS_PORT="${TEST_STACK_REDIS_PORT:-56479}"
+  export STACK_KAFKA_PORT="${TEST_STACK_KAFKA_PORT:-59192}" STACK_KAFKA_CONTROLLER_PORT="${TEST_STACK_KAFKA_CONTROLLER_PORT:-59193}"
 }
 
 # Exports every KEY=value line of a stack's env file into this shell.

@@ -66,6 +66,11 @@ async function main(): Promise<void> {
     await stopAll(1);
   }
   writeAppUrls(envFile, systemApps.map((app) => `${app.urlVariable}=${appUrl(app)}`));
+  // Where each app runs, for tools that measure it (scripts/bench-foundation.ts).
+  writeFileSync(
+    join(stackDir, 'apps.json'),
+    `${JSON.stringify(systemApps.map((app) => ({ name: app.name, pid: children.get(app.name)!.pid, url: appUrl(app) })), null, 2)}\n`,
+  );
   const begin = process.env.START_BEGIN_NS ? Number(BigInt(process.env.START_BEGIN_NS) / 1_000_000n) : null;
   const readyMs = begin === null ? null : Date.now() - begin;
   if (readyMs !== null) writeFileSync(join(stackDir, 'start-ready-ms'), `${readyMs}\n`);
