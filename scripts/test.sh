@@ -9,6 +9,8 @@ root=$(repo_root)
 cd "$root"
 
 ensure_node_modules || { echo "0 passed, 1 failed"; exit 1; }
+# Logs of the services under test stay quiet unless asked for (TEST_LOG_LEVEL=warn npm test).
+export TEST_LOG_LEVEL="${TEST_LOG_LEVEL:-fatal}"
 mkdir -p .test-results
 passed=0
 failed=0
