@@ -9,7 +9,7 @@ const swc = ['@swc/jest', {
   module: { type: 'commonjs' },
 }];
 const moduleNameMapper = {
-  '^@cbdc/(platform|contracts|ledger|anchor|crypto|testing)$': '<rootDir>/libs/$1/src',
+  '^@cbdc/(platform|contracts|ledger|anchor|crypto|testing|wallet-sdk)$': '<rootDir>/libs/$1/src',
 };
 const base = {
   testEnvironment: 'node',
