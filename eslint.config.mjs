@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const ioAndFramework = ['@nestjs/*', 'pg', 'pg-*', 'kafkajs', 'ioredis', 'bullmq', 'fastify', 'node:fs', 'fs', 'node:net', 'net', 'node:http', 'http'];
-const apps = ['central-bank', 'commercial-bank', 'regulator'];
+const apps = ['central-bank', 'commercial-bank', 'regulator', 'cli'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.stack/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -27,6 +27,16 @@ export default tseslint.config(
           { group: ioAndFramework, message: 'Pure domain libraries do no I/O and know no framework (ARCHITECTURE.md §4).' },
           { group: ['@cbdc/platform', '@cbdc/testing', '**/apps/**'], message: 'Pure domain libraries depend only on other pure libraries.' },
         ],
+      }],
+    },
+  },
+  {
+    // The wallet SDK runs on the holder's side: no server framework and no server-side client.
+    files: ['libs/wallet-sdk/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['@nestjs/*', 'pg', 'pg-*', 'kafkajs', 'ioredis', 'bullmq', '@cbdc/platform', '**/apps/**'], message: 'The wallet SDK is holder-side code.' }],
       }],
     },
   },

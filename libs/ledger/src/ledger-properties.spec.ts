@@ -19,7 +19,7 @@ import {
   registerWallet,
   unload,
 } from './ledger-fixtures';
-import { type LedgerState, createLedgerState, snapshotLedgerState } from './ledger-state';
+import { type LedgerState, type WalletRecord, createLedgerState, snapshotLedgerState } from './ledger-state';
 import { type LedgerPolicy, type WalletClass, calendarKeys, createPolicy } from './policy';
 
 const policy: LedgerPolicy = createPolicy({
@@ -233,6 +233,11 @@ function fingerprint(state: LedgerState): string {
   return parts.join('|');
 }
 
+/** The fields of a wallet row that the engine must persist when they change (besides the balance). */
+function walletFields(record: WalletRecord): string {
+  return `${record.walletClass}|${record.lastCounter}|${record.dayKey}|${record.dayTotal}|${record.yearKey}|${record.yearTotal}`;
+}
+
 /** What must match between two runs of the same commands: the answer, not where its first copy was. */
 function answer(result: CommandResult) {
   return result.status === 'rejected' ? { status: result.status, code: result.code } : result.status === 'accepted' ? result : { status: result.status };
@@ -249,7 +254,15 @@ describe('ledger properties', () => {
         const model = new Model(state);
         const batchedAnswers: ReturnType<typeof answer>[] = [];
         for (const { nowMs, commands } of plan) {
+          const balancesBefore = new Map(Array.from(state.accounts, ([accountId, account]) => [accountId, account.balance]));
+          const walletsBefore = new Map(Array.from(state.wallets, ([walletId, record]) => [walletId, walletFields(record)]));
           const outcome = applyBatch(state, commands, { nowMs, policy, seenCommandIds: model.answered });
+          // The engine writes what the outcome lists: every change must be listed, each once.
+          const listedAccounts = new Set(outcome.accounts.map((account) => account.accountId));
+          const listedWallets = new Set(outcome.wallets.map((record) => record.walletId));
+          expect([listedAccounts.size, listedWallets.size]).toEqual([outcome.accounts.length, outcome.wallets.length]);
+          for (const [accountId, account] of state.accounts) if (balancesBefore.get(accountId) !== account.balance) expect(listedAccounts).toContain(accountId);
+          for (const [walletId, record] of state.wallets) if (walletsBefore.get(walletId) !== walletFields(record)) expect(listedWallets).toContain(walletId);
           const firstIndexInBatch = new Map<string, number>();
           outcome.results.forEach((result, index) => {
             const command = commands[index];
@@ -266,7 +279,6 @@ describe('ledger properties', () => {
           for (const commandId of firstIndexInBatch.keys()) model.answered.add(commandId);
           model.expectMatches(state);
           expect(checkInvariants(state)).toEqual([]);
-          for (const { accountId, balance } of outcome.accounts) expect(state.accounts.get(accountId)?.balance).toBe(balance);
         }
 
         // One command at a time: decide agrees and moves nothing; a rejection moves nothing.

@@ -89,6 +89,21 @@ describe('storage', () => {
     expect(checkInvariants(state)).toEqual([]);
   });
 
+  it('keeps the reserves and vaults of every operator as their storage grows', () => {
+    const operatorCount = 70;
+    const state = createLedgerState();
+    const commands = [];
+    for (let index = 0; index < operatorCount; index++) {
+      commands.push(registerOperator(`op-${index}`), creditReserve(`op-${index}`, BigInt(1_000 + index)), issue(`op-${index}`, BigInt(index + 1)));
+    }
+    applyAccepted(state, commands);
+    for (let index = 0; index < operatorCount; index++) {
+      const operator = state.operators.get(`op-${index}`)!;
+      expect([operator.reserve.balance, operator.vault.balance]).toEqual([999n, BigInt(index + 1)]);
+    }
+    expect(checkInvariants(state)).toEqual([]);
+  });
+
   it('refuses balances and counters outside 64 bits rather than wrapping them', () => {
     const state = fundedLedger();
     const alice = state.wallets.get('alice')!;

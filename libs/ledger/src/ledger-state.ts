@@ -16,7 +16,13 @@
  * - The ledger keeps no set of answered command ids: there are too many to hold, so the engine
  *   passes the ids it already answered with each batch (see `BatchContext.seenCommandIds`).
  * - Balances, counters and window totals fit in 64 bits (`balanceMax`, `counterMax`); a write
- *   outside that range is an assertion, never a silent wrap.
+ *   outside that range is an assertion, never a silent wrap. A wallet balance is never negative,
+ *   even by a bug: its storage refuses it.
+ *
+ * Records are objects whose hot numbers (balances, counters, window totals) live in 64-bit typed
+ * columns behind accessors, and a wallet record is its own account record (`wallet.account ===
+ * wallet`). Read and write them through their properties; copy them with `snapshotWallet`,
+ * `snapshotOperator` or `snapshotLedgerState` (spreading a record would lose the accessors).
  */
 import { type AccountId, type OperatorId, type WalletAccountId, type WalletId, rtgsAccount, reserveAccount, vaultAccount, walletAccount } from './accounts';
 import { LedgerAssertionError, assertLedger } from './assertions';
@@ -102,6 +108,8 @@ const yearTotalWord = 3;
 const publicKeyByte = 32;
 
 class LedgerColumns {
+  /** Counts batches, so each can mark the records it touched without a Set (see `BatchMarked`). */
+  batchCount = 0;
   systemBalances = new BigInt64Array(64);
   systemCount = 0;
   walletRows = new BigInt64Array(columnCapacityInitial * walletRowWords);
@@ -129,12 +137,35 @@ class LedgerColumns {
   }
 }
 
-function assertInRange(value: bigint, min: bigint, max: bigint, what: string): void {
-  if (typeof value !== 'bigint' || value < min || value > max) throw new LedgerAssertionError(`${what} ${String(value)} is outside [${min}, ${max}]`);
+/** Hot: the message is built only on failure, so a passing check allocates nothing. */
+function assertInRange(value: bigint, min: bigint, max: bigint, owner: string, field: string): void {
+  if (typeof value !== 'bigint' || value < min || value > max) throw new LedgerAssertionError(`${field} of ${owner}: ${String(value)} is outside [${min}, ${max}]`);
+}
+
+/**
+ * Internal to `applyBatch`: the last batch that listed this record as touched. A small integer
+ * field instead of a Set per batch, because hashing 2,000 records per batch was a fifth of the cost
+ * of a payment.
+ */
+export interface BatchMarked {
+  batchMark: number;
+}
+
+/** Internal to `applyBatch`: the last batch that listed this wallet among the changed wallets. */
+export interface WalletBatchMarked {
+  walletBatchMark: number;
+}
+
+/** Internal to `applyBatch`: a number no earlier batch on this state used. */
+export function nextBatchMark(state: LedgerState): number {
+  const columns = columnsOf(state);
+  columns.batchCount++;
+  return columns.batchCount;
 }
 
 /** A reserve, a vault or `rtgs`. */
-class SystemAccount implements AccountRecord {
+class SystemAccount implements AccountRecord, BatchMarked {
+  batchMark = 0;
   readonly #columns: LedgerColumns;
   readonly #slot: number;
 
@@ -149,13 +180,15 @@ class SystemAccount implements AccountRecord {
   }
 
   set balance(value: bigint) {
-    assertInRange(value, balanceMin, balanceMax, `balance of ${this.accountId}`);
+    assertInRange(value, balanceMin, balanceMax, this.accountId, 'balance');
     this.#columns.systemBalances[this.#slot] = value;
   }
 }
 
 /** A wallet is its own account record, so a payment reaches its balance without a second object. */
-class LedgerWallet implements WalletRecord, AccountRecord {
+class LedgerWallet implements WalletRecord, AccountRecord, BatchMarked, WalletBatchMarked {
+  batchMark = 0;
+  walletBatchMark = 0;
   readonly accountId: WalletAccountId;
   readonly contra = false;
   readonly walletId: WalletId;
@@ -197,7 +230,7 @@ class LedgerWallet implements WalletRecord, AccountRecord {
   }
 
   set balance(value: bigint) {
-    assertInRange(value, 0n, balanceMax, `balance of ${this.accountId}`);
+    assertInRange(value, 0n, balanceMax, this.accountId, 'balance');
     this.#columns.walletRows[this.#row + balanceWord] = value;
   }
 
@@ -206,7 +239,7 @@ class LedgerWallet implements WalletRecord, AccountRecord {
   }
 
   set lastCounter(value: bigint) {
-    assertInRange(value, 0n, counterMax, `lastCounter of ${this.walletId}`);
+    assertInRange(value, 0n, counterMax, this.accountId, 'lastCounter');
     this.#columns.walletRows[this.#row + counterWord] = value;
   }
 
@@ -215,7 +248,7 @@ class LedgerWallet implements WalletRecord, AccountRecord {
   }
 
   set dayTotal(value: bigint) {
-    assertInRange(value, 0n, balanceMax, `dayTotal of ${this.walletId}`);
+    assertInRange(value, 0n, balanceMax, this.accountId, 'dayTotal');
     this.#columns.walletRows[this.#row + dayTotalWord] = value;
   }
 
@@ -224,7 +257,7 @@ class LedgerWallet implements WalletRecord, AccountRecord {
   }
 
   set yearTotal(value: bigint) {
-    assertInRange(value, 0n, balanceMax, `yearTotal of ${this.walletId}`);
+    assertInRange(value, 0n, balanceMax, this.accountId, 'yearTotal');
     this.#columns.walletRows[this.#row + yearTotalWord] = value;
   }
 

@@ -1,9 +1,14 @@
 import { Controller, GatewayTimeoutException, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiGatewayTimeoutResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DiagnosticJobResult, JobDiagnosticService, JobTimeoutError } from '@cbdc/platform';
+import { OpenEndpoint } from '../auth/api-key.guard';
 
-/** Proves the moving parts work, for the demo and for operators after a deploy. */
+/**
+ * Proves the moving parts work, for the demo and for operators after a deploy. Open like /health:
+ * it changes no ledger state (one row in diagnostic_job_runs), and writes to it are still audited.
+ */
 @ApiTags('diagnostics')
+@OpenEndpoint()
 @Controller('v1/diagnostics')
 export class DiagnosticsController {
   constructor(@Inject(JobDiagnosticService) private readonly jobs: JobDiagnosticService) {}
