@@ -2,8 +2,9 @@
  * The scripted demo scenario, run against the running system by `npm run demo`. Each step prints
  * what it did; the scenario exits 0 only if every step, and the ledger invariants, hold.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { InvariantReportV1 } from '@cbdc/contracts';
 import { parseEnvFile, systemApps } from './system-processes';
 
 const requestTimeoutMs = 15_000;
@@ -13,10 +14,13 @@ interface Step {
   readonly run: () => Promise<string>;
 }
 
-async function http(method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function http(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, apiKey?: string): Promise<{ status: number; json: unknown }> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(requestTimeoutMs),
   });
@@ -35,7 +39,18 @@ function expectStatus(result: { status: number; json: unknown }, status: number,
   return result.json as Record<string, unknown>;
 }
 
-export function demoSteps(urls: Record<string, string>): Step[] {
+/** The central bank's staff key that `npm start` wrote, checked against the running central bank. */
+async function staffKey(stackDir: string, centralBankUrl: string): Promise<string> {
+  const info = expectStatus(await http('GET', `${centralBankUrl}/v1/central-bank`), 200, 'central bank info');
+  const candidates = readdirSync(stackDir).filter((name) => /^central-bank-api-keys(\.[0-9a-f]{16})?\.json$/.test(name));
+  for (const name of candidates) {
+    const file = JSON.parse(readFileSync(join(stackDir, name), 'utf8')) as { centralBankPublicKey: string; staff: { key: string } };
+    if (file.centralBankPublicKey === info.publicKey) return file.staff.key;
+  }
+  throw new Error(`no API keys file in ${stackDir} belongs to the running central bank`);
+}
+
+export function demoSteps(urls: Record<string, string>, stackDir: string): Step[] {
   const apps = systemApps.map((app) => ({ name: app.name, url: urls[app.urlVariable]! }));
   const banks = apps.filter((app) => app.name.startsWith('bank-'));
   return [
@@ -60,6 +75,18 @@ export function demoSteps(urls: Record<string, string>): Step[] {
         return `job ${String(body.jobId)} done in ${String(body.ms)} ms`;
       },
     })),
+    {
+      name: 'central bank: the supply report and every ledger invariant hold',
+      run: async () => {
+        const centralBank = urls.CENTRAL_BANK_URL!;
+        const key = await staffKey(stackDir, centralBank);
+        const supply = expectStatus(await http('GET', `${centralBank}/v1/supply`, undefined, key), 200, 'supply');
+        const invariants = supply.invariants as InvariantReportV1[];
+        const failed = invariants.filter((i) => i.status === 'failed');
+        if (failed.length > 0 || supply.ok !== true) throw new Error(`invariants failed: ${JSON.stringify(failed)}`);
+        return `outstanding ${String(supply.outstanding)} fen; ${invariants.map((i) => `invariant ${i.invariant}: ${i.status}`).join(', ')}`;
+      },
+    },
   ];
 }
 
@@ -68,7 +95,7 @@ async function main(): Promise<void> {
   const stackDir = process.env.STACK_DIR ?? join(root, '.stack');
   const env = parseEnvFile(readFileSync(join(stackDir, 'env'), 'utf8'));
   let failed = 0;
-  const steps = demoSteps(env);
+  const steps = demoSteps(env, stackDir);
   for (const [index, step] of steps.entries()) {
     const began = Date.now();
     try {

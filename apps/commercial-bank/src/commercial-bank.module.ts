@@ -1,16 +1,37 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { centralBankControlTopic, operatorEventsTopic } from '@cbdc/contracts';
-import { JobDiagnosticService, PlatformModule, projectVersion, type Logger } from '@cbdc/platform';
+import type { Pool } from 'pg';
+import { centralBankControlTopic, ledgerPartitionsDefault, operatorEventsTopic } from '@cbdc/contracts';
+import { JobDiagnosticService, PG_POOL, PlatformModule, projectVersion, type Logger } from '@cbdc/platform';
+import { ApiKeysService } from './auth/api-keys.service';
+import { StaffApiKeyGuard } from './auth/staff-api-key.guard';
 import type { CommercialBankSettings } from './commercial-bank.settings';
-import { COMMERCIAL_BANK_SETTINGS } from './commercial-bank.tokens';
+import { COMMERCIAL_BANK_SETTINGS, KYC_CIPHER, OPERATOR_KEY } from './commercial-bank.tokens';
+import { CustomersController } from './customers/customers.controller';
+import { CustomersService } from './customers/customers.service';
 import { DiagnosticsController } from './diagnostics/diagnostics.controller';
 import { KafkaPingService } from './diagnostics/kafka-ping.service';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { loadOrCreateKycCipher } from './keys/kyc-cipher';
+import { loadOrCreateOperatorKey } from './keys/operator-key';
+import { OperatorController } from './operator/operator.controller';
 import { OperatorEventsConsumer } from './operator-events.consumer';
+import { OUTBOX_PUBLISHING, OutboxRelay } from './outbox/outbox-relay';
+import { LedgerEventsService } from './wallets/ledger-events.service';
+import { WalletsController } from './wallets/wallets.controller';
+import { WalletsService } from './wallets/wallets.service';
+
+export interface CommercialBankModuleOptions {
+  /**
+   * Whether the outbox relay publishes. Always true in the app; a test sets false to play a
+   * process that crashed after committing its outbox rows and before publishing them.
+   */
+  readonly publishOutbox?: boolean;
+}
 
 /** One operator's wiring: the same code runs as bank-a, bank-b, ... (BANK_ID). */
 @Module({})
 export class CommercialBankModule {
-  static forRoot(settings: CommercialBankSettings, logger: Logger): DynamicModule {
+  static forRoot(settings: CommercialBankSettings, logger: Logger, options: CommercialBankModuleOptions = {}): DynamicModule {
     return {
       module: CommercialBankModule,
       imports: [
@@ -27,12 +48,28 @@ export class CommercialBankModule {
             topics: [
               { name: centralBankControlTopic, partitions: 1 },
               { name: operatorEventsTopic(settings.BANK_ID), partitions: 1 },
+              { name: settings.LEDGER_COMMANDS_TOPIC, partitions: ledgerPartitionsDefault },
             ],
           },
         }),
       ],
-      controllers: [DiagnosticsController],
-      providers: [{ provide: COMMERCIAL_BANK_SETTINGS, useValue: settings }, JobDiagnosticService, KafkaPingService, OperatorEventsConsumer],
+      controllers: [DiagnosticsController, OperatorController, CustomersController, WalletsController],
+      providers: [
+        { provide: COMMERCIAL_BANK_SETTINGS, useValue: settings },
+        { provide: OPERATOR_KEY, inject: [PG_POOL], useFactory: (pool: Pool) => loadOrCreateOperatorKey(pool, settings.BANK_ID) },
+        { provide: KYC_CIPHER, inject: [PG_POOL], useFactory: (pool: Pool) => loadOrCreateKycCipher(pool) },
+        { provide: OUTBOX_PUBLISHING, useValue: options.publishOutbox ?? true },
+        JobDiagnosticService,
+        KafkaPingService,
+        OperatorEventsConsumer,
+        ApiKeysService,
+        StaffApiKeyGuard,
+        ApiExceptionFilter,
+        OutboxRelay,
+        CustomersService,
+        WalletsService,
+        LedgerEventsService,
+      ],
     };
   }
 }

@@ -1,27 +1,31 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ContractError, MessageRegistry, operatorEventsTopic } from '@cbdc/contracts';
+import { commandResultsV1, ContractError, MessageRegistry, operatorEventsTopic, walletCreditsV1, type CommandResultsV1, type WalletCreditsV1 } from '@cbdc/contracts';
 import { KAFKA, LOGGER, startBatchConsumer, type BatchConsumer, type ConsumedMessage, type Logger } from '@cbdc/platform';
 import type { Kafka } from 'kafkajs';
 import { diagnosticPongV1, type DiagnosticPongV1 } from '@cbdc/contracts';
 import { COMMERCIAL_BANK_SETTINGS } from './commercial-bank.tokens';
 import type { CommercialBankSettings } from './commercial-bank.settings';
 import { KafkaPingService } from './diagnostics/kafka-ping.service';
+import { LedgerEventsService } from './wallets/ledger-events.service';
 
 /**
  * Consumes this operator's own events topic (`operator.<id>.events.v1`; never another
- * operator's) and dispatches by message type. Today: pongs to the ping service. A message that
- * does not parse is logged and skipped rather than retried forever.
+ * operator's) and dispatches by message type: pongs to the ping service, the ledger's results
+ * and credits to LedgerEventsService (idempotent through the inbox). A message that does not
+ * parse is logged and skipped rather than retried forever; a failure to apply one (the database
+ * is away) fails the batch, which Kafka delivers again.
  */
 @Injectable()
 export class OperatorEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer: BatchConsumer | undefined;
-  private readonly registry = new MessageRegistry([diagnosticPongV1]);
+  private readonly registry = new MessageRegistry([diagnosticPongV1, commandResultsV1, walletCreditsV1]);
   private readonly operatorId: string;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(KafkaPingService) private readonly pings: KafkaPingService,
+    @Inject(LedgerEventsService) private readonly ledgerEvents: LedgerEventsService,
     @Inject(COMMERCIAL_BANK_SETTINGS) settings: CommercialBankSettings,
   ) {
     this.operatorId = settings.BANK_ID;
@@ -45,16 +49,20 @@ export class OperatorEventsConsumer implements OnApplicationBootstrap, OnModuleD
   private async handle(messages: ConsumedMessage[]): Promise<void> {
     for (const message of messages) {
       if (!message.value) continue;
+      let envelope;
       try {
-        const envelope = this.registry.decode(message.value);
-        if (envelope.type === diagnosticPongV1.type) this.pings.onPong(envelope.body as DiagnosticPongV1);
+        envelope = this.registry.decode(message.value);
       } catch (error) {
         if (!(error instanceof ContractError)) throw error;
         this.logger.warn(
           { topic: message.topic, partition: message.partition, offset: message.offset, code: error.code, reason: error.message },
           'skipping an event that does not parse',
         );
+        continue;
       }
+      if (envelope.type === diagnosticPongV1.type) this.pings.onPong(envelope.body as DiagnosticPongV1);
+      else if (envelope.type === commandResultsV1.type) await this.ledgerEvents.applyResults(envelope.body as CommandResultsV1);
+      else if (envelope.type === walletCreditsV1.type) await this.ledgerEvents.applyCredits(envelope.body as WalletCreditsV1);
     }
   }
 }

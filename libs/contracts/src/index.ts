@@ -9,3 +9,4 @@ export * from './ledger/ledger-command-builders';
 export * from './diagnostics/ping.v1';
 export * from './control/issue-recall-builders';
 export * from './central-bank/central-bank-api.v1';
+export * from './bank/commercial-bank-api.v1';

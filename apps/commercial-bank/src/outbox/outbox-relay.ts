@@ -1,0 +1,112 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import { KAFKA_PRODUCER, LOGGER, PG_POOL, withTransaction, type Logger } from '@cbdc/platform';
+
+/** Rows published per producer call. */
+export const outboxPublishRowsMax = 200;
+/** Leftovers (a publish that failed, a crash after commit) are retried this often. */
+export const outboxSweepIntervalMs = 1_000;
+
+/** A message to publish once the transaction that wrote it commits. */
+export interface OutboxMessage {
+  readonly topic: string;
+  readonly key: string;
+  /** JSON text of a versioned message (encodeMessage or a ledger-command builder). */
+  readonly payload: string;
+}
+
+/** Writes outbox rows inside the caller's transaction. */
+export async function writeOutbox(client: PoolClient, messages: readonly OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await client.query(
+    `insert into outbox (topic, key, payload)
+     select * from unnest($1::text[], $2::text[], $3::jsonb[])`,
+    [messages.map((m) => m.topic), messages.map((m) => m.key), messages.map((m) => m.payload)],
+  );
+}
+
+/** How the module starts the relay: `false` only for a test that plays a crash before publishing. */
+export const OUTBOX_PUBLISHING = Symbol('OUTBOX_PUBLISHING');
+
+/**
+ * Publishes the bank's outbox (0001-init.sql) after commit: services write state and outbox rows
+ * in one transaction, then `kick()`; a sweep every second retries whatever a failed publish or a
+ * crash left, including rows of a previous run. Rows are taken in id order with
+ * `for update skip locked` (two processes never send the same row at once) and marked published
+ * in the same transaction, after the broker acknowledged them. A crash between the ack and the
+ * commit sends a row twice: the ledger answers a repeated command id with its first answer, so
+ * that is harmless. Ledger commands are signed over a canonical encoding (keys sorted), so
+ * storing them as jsonb (which reorders keys) does not break their signatures.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(OUTBOX_PUBLISHING) private readonly publishing: boolean,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.publishing) return;
+    this.timer = setInterval(() => this.kick(), outboxSweepIntervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.settled();
+  }
+
+  /** Publishes what is pending, soon; calls during a run make it run once more. */
+  kick(): void {
+    if (!this.timer) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'publishing the outbox failed; retrying at the next sweep'))
+      .finally(() => {
+        this.running = null;
+        if (this.again && this.timer) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const sent = await withTransaction(this.pool, async (client) => {
+        const result = await client.query<{ id: string; topic: string; key: string | null; payload: unknown }>(
+          `select id, topic, key, payload from outbox where published_at is null
+           order by id limit $1 for update skip locked`,
+          [outboxPublishRowsMax],
+        );
+        if (result.rows.length === 0) return 0;
+        const byTopic = new Map<string, { key: string | null; value: string }[]>();
+        for (const row of result.rows) {
+          let messages = byTopic.get(row.topic);
+          if (!messages) byTopic.set(row.topic, (messages = []));
+          messages.push({ key: row.key, value: JSON.stringify(row.payload) });
+        }
+        await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        await client.query('update outbox set published_at = now() where id = any($1)', [result.rows.map((r) => r.id)]);
+        return result.rows.length;
+      });
+      if (sent < outboxPublishRowsMax) return;
+    }
+  }
+}
