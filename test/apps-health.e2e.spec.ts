@@ -1,4 +1,7 @@
 // Proves that the three apps (the commercial bank twice, as bank-a and bank-b) start as processes against the real stack, answer a Kafka round trip and a BullMQ job, report Redis down with a reason when it stops, and report healthy again when it returns, without being restarted.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { appEntry, freshDatabase, startApp, testStack, testStackEnv, waitFor, type AppProcess, type FreshDatabase } from '@cbdc/testing';
 
@@ -21,6 +24,8 @@ describe('apps as processes against the real stack', () => {
   const stack = testStackEnv();
   const databases = new Map<string, FreshDatabase>();
   const running = new Map<string, AppProcess>();
+  // The API keys the apps make at first start go to a throwaway folder, not to a stack's.
+  const keysDir = mkdtempSync(path.join(tmpdir(), 'cbdc-e2e-keys-'));
 
   beforeAll(async () => {
     for (const app of apps) databases.set(app.name, await freshDatabase(`e2e_${app.name.replace(/-/g, '_')}`));
@@ -37,6 +42,7 @@ describe('apps as processes against the real stack', () => {
             REDIS_URL: stack.REDIS_URL,
             KAFKA_BROKERS: stack.KAFKA_BROKERS,
             LOG_LEVEL: 'warn',
+            API_KEYS_FILE: path.join(keysDir, `${app.name}-api-keys.json`),
           },
         }),
       );
@@ -49,6 +55,7 @@ describe('apps as processes against the real stack', () => {
     await testStack('up', 'redis').catch(() => undefined);
     await Promise.all([...running.values()].map((app) => app.stop()));
     await Promise.all([...databases.values()].map((database) => database.drop()));
+    rmSync(keysDir, { recursive: true, force: true });
   });
 
   it('each app says who it is and reports every dependency up', async () => {

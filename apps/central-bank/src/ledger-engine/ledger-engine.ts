@@ -41,7 +41,7 @@ import {
 import type { Logger } from '@cbdc/platform';
 import { authenticate, DeadLetter, IntakeItem, parseCommandMessage, ParsedCommand } from './ledger-command-intake';
 import { loadLedgerState, loadMissing, lockAndRefresh } from './ledger-state-loader';
-import { AccountRow, BatchWrite, CommandRow, OperatorRow, OutboxRow, writeBatch } from './ledger-store';
+import { AccountRow, BatchWrite, claimPosition, CommandRow, loadPosition, OperatorRow, OutboxRow, writeBatch } from './ledger-store';
 import { OutboxPublisher } from './outbox-publisher';
 
 export interface LedgerEngineSettings {
@@ -63,6 +63,14 @@ export const ledgerEngineSettingsDefault = {
   lingerMs: 5,
   fetchBytesMax: 4 * 1024 * 1024,
 } as const;
+
+/**
+ * A crashed engine's partitions move to its successor only after the group gives up on it, so the
+ * session is short: a restarted engine resumes within about this long. A batch heartbeats after
+ * every chunk, far more often.
+ */
+export const engineSessionTimeoutMs = 10_000;
+export const engineHeartbeatIntervalMs = 1_000;
 
 export interface BatchStats {
   readonly partition: number;
@@ -139,6 +147,9 @@ export class LedgerEngine {
     if (flushed > 0) this.deps.logger.info({ flushed }, 'published outbox rows left by the previous run');
     const consumer = this.deps.kafka.consumer({
       groupId: this.settings.consumerGroup,
+      sessionTimeout: engineSessionTimeoutMs,
+      rebalanceTimeout: engineSessionTimeoutMs,
+      heartbeatInterval: engineHeartbeatIntervalMs,
       maxWaitTimeInMs: this.settings.lingerMs,
       maxBytesPerPartition: this.settings.fetchBytesMax,
       allowAutoTopicCreation: false,
@@ -201,12 +212,8 @@ export class LedgerEngine {
     }
   }
 
-  private async storedPosition(partition: number): Promise<bigint> {
-    const result = await this.deps.pool.query<{ next_offset: string }>(
-      'select next_offset from consumer_positions where consumer = $1 and topic = $2 and partition = $3',
-      [this.settings.consumerGroup, this.settings.topic, partition],
-    );
-    return result.rows[0] ? BigInt(result.rows[0].next_offset) : 0n;
+  private storedPosition(partition: number): Promise<bigint> {
+    return loadPosition(this.deps.pool, this.settings.consumerGroup, this.settings.topic, partition);
   }
 
   /**
@@ -246,6 +253,9 @@ export class LedgerEngine {
     try {
       const commitBegan = this.clock();
       await client.query('begin');
+      const expected = this.positions.get(partition)!;
+      const nextOffset = BigInt(messages[messages.length - 1]!.offset) + 1n;
+      await claimPosition(client, { consumer: this.settings.consumerGroup, topic: this.settings.topic, partition, nextOffset }, expected);
       const toApply: { item: Extract<IntakeItem, { kind: 'command' }> }[] = [];
       for (const item of intake) if (item.kind === 'command') toApply.push({ item });
       if (this.settings.partitions > 1) await this.lockTouched(client, state, toApply.map((t) => t.item.command));
@@ -255,7 +265,7 @@ export class LedgerEngine {
         { nowMs: this.clock(), policy: this.deps.policy(), seenCommandIds: stored },
       );
       const decidedMs = this.clock() - commitBegan;
-      const write = this.buildWrite(partition, messages, intake, toApply.map((t) => t.item), outcome, stored, deadLetters);
+      const write = this.buildWrite(partition, intake, toApply.map((t) => t.item), outcome, stored, deadLetters);
       const result = await writeBatch(client, write);
       await client.query('commit');
       committed = true;
@@ -277,6 +287,7 @@ export class LedgerEngine {
       if (!committed) {
         await client.query('rollback').catch(() => undefined);
         this.deps.logger.error({ err: error, partition, firstOffset: messages[0]?.offset }, 'batch failed; reloading the ledger state');
+        this.positions.delete(partition);
         this.state = await loadLedgerState(this.deps.pool);
       }
       throw error;
@@ -342,7 +353,6 @@ export class LedgerEngine {
 
   private buildWrite(
     partition: number,
-    messages: readonly KafkaMessage[],
     intake: readonly IntakeItem[],
     applied: readonly Extract<IntakeItem, { kind: 'command' }>[],
     outcome: BatchOutcome,
@@ -435,7 +445,6 @@ export class LedgerEngine {
     });
 
     const committedAt = new Date(this.clock());
-    const lastOffset = BigInt(messages[messages.length - 1]!.offset);
     return {
       partition,
       committedAt,
@@ -447,7 +456,6 @@ export class LedgerEngine {
       newAccounts,
       changedAccounts,
       publishedThroughId: this.publisher.publishedThroughId,
-      position: { consumer: this.settings.consumerGroup, topic: this.settings.topic, partition, nextOffset: lastOffset + 1n },
       outbox: (batchId, sequences) =>
         this.buildOutbox(batchId, committedAt, intake, applied, outcome, rowIndex, sequences, stored, deadLetters, partition),
     };

@@ -5,7 +5,7 @@
  * batch id and the entry sequences, insert every decided command (accepted and rejected) with
  * `unnest`, write one new balance per distinct account, update the debited wallets' counters and
  * limit usage, insert new operators/accounts/wallets, write the outbox, drop the outbox rows
- * already published, and store the consumer position. A crash anywhere rolls all of it back, and
+ * already published; the consumer position is claimed first (`claimPosition`). A crash anywhere rolls all of it back, and
  * the replay is refused a second effect by the primary key on command_id.
  *
  * Balances are written as absolute values computed in memory. That is exact because every account
@@ -92,7 +92,6 @@ export interface BatchWrite {
   outbox: (batchId: bigint, sequences: (bigint | null)[]) => OutboxRow[];
   /** Outbox rows up to this id were published after earlier commits and can go. */
   publishedThroughId: bigint;
-  position: ConsumerPosition;
 }
 
 export interface BatchCommitted {
@@ -253,23 +252,42 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
     await client.query('delete from ledger_outbox where id <= $1', [write.publishedThroughId.toString()]);
   }
 
-  const p = write.position;
-  await client.query(
-    `insert into consumer_positions (consumer, topic, partition, next_offset) values ($1, $2, $3, $4)
-     on conflict (consumer, topic, partition) do update set next_offset = excluded.next_offset`,
-    [p.consumer, p.topic, p.partition, p.nextOffset.toString()],
-  );
-
   return { batchId, sequences, outboxIds, outbox };
 }
 
-/** Where a worker resumes: the stored position, or null to start from the earliest offset. */
-export async function loadPosition(pool: Pool, consumer: string, topic: string, partition: number): Promise<bigint | null> {
+/** Where a worker resumes: the stored position (created at 0 the first time). */
+export async function loadPosition(pool: Pool, consumer: string, topic: string, partition: number): Promise<bigint> {
+  await pool.query(
+    'insert into consumer_positions (consumer, topic, partition, next_offset) values ($1, $2, $3, 0) on conflict do nothing',
+    [consumer, topic, partition],
+  );
   const result = await pool.query<{ next_offset: string }>(
     'select next_offset from consumer_positions where consumer = $1 and topic = $2 and partition = $3',
     [consumer, topic, partition],
   );
-  return result.rows[0] ? BigInt(result.rows[0].next_offset) : null;
+  return BigInt(result.rows[0]!.next_offset);
+}
+
+/** Another writer moved the position this one expected: its memory is stale and must be reloaded. */
+export class FencedError extends Error {
+  constructor(position: ConsumerPosition, expected: bigint) {
+    super(`position of ${position.topic}/${position.partition} is no longer ${expected}: another writer committed first`);
+    this.name = 'FencedError';
+  }
+}
+
+/**
+ * The batch's first statement: moves the stored position from where this writer last left it to
+ * after the batch, or fails. Two writers of one partition (a zombie that has not noticed it lost
+ * the partition, and its successor) therefore queue on this row, and the second to arrive finds
+ * the position moved, rolls back everything and reloads: a stale memory never writes a balance.
+ */
+export async function claimPosition(client: PoolClient, position: ConsumerPosition, expected: bigint): Promise<void> {
+  const result = await client.query(
+    'update consumer_positions set next_offset = $5 where consumer = $1 and topic = $2 and partition = $3 and next_offset = $4',
+    [position.consumer, position.topic, position.partition, expected.toString(), position.nextOffset.toString()],
+  );
+  if (result.rowCount !== 1) throw new FencedError(position, expected);
 }
 
 /**
