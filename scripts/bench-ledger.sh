@@ -8,4 +8,4 @@ ensure_node_modules
 export STACK_DIR="${STACK_DIR:-$root/.stack}"
 bash scripts/stack.sh up
 ensure_build
-node --max-old-space-size=4096 dist/scripts/bench-ledger.js "$@"
+node dist/scripts/bench-ledger.js "$@"

@@ -33,16 +33,28 @@ export interface KeyedMessage {
   readonly value: string;
 }
 
+/**
+ * A raw Ed25519 private key, or a function that signs with one (a load generator keeps OpenSSL key
+ * objects and passes `(message) => crypto.sign(null, message, keyObject)`, which saves parsing the
+ * key again for every message).
+ */
+export type SigningKey = Uint8Array | ((message: Uint8Array) => Uint8Array);
+
+function signWith(key: SigningKey, message: Uint8Array): Uint8Array {
+  return typeof key === 'function' ? key(message) : signFast(message, key);
+}
+
 type Unsigned<T> = Omit<T, 'signature'>;
 
-function signCommand<T extends { signature: string }>(definition: MessageDefinition<T>, body: Unsigned<T>, privateKey: Uint8Array): T {
-  const signature = toHex(signFast(commandSigningPayload(definition.type, body), privateKey));
+function signCommand<T extends { signature: string }>(definition: MessageDefinition<T>, body: Unsigned<T>, privateKey: SigningKey): T {
+  const signature = toHex(signWith(privateKey, commandSigningPayload(definition.type, body)));
   return { ...body, signature } as T;
 }
 
-export function paymentMessage(body: Unsigned<PaymentV1>, payerPrivateKey: Uint8Array): KeyedMessage {
+export function paymentMessage(body: Unsigned<PaymentV1>, payerPrivateKey: SigningKey): KeyedMessage {
   const signature = toHex(
-    signFast(
+    signWith(
+      payerPrivateKey,
       encodePaymentForSigning({
         paymentId: body.commandId,
         payerWalletId: body.payerWalletId,
@@ -50,7 +62,6 @@ export function paymentMessage(body: Unsigned<PaymentV1>, payerPrivateKey: Uint8
         amount: body.amount,
         counter: body.counter,
       }),
-      payerPrivateKey,
     ),
   );
   return { key: `wallet:${body.payerWalletId}`, value: encodeMessage(paymentV1, { ...body, signature }) };
@@ -58,43 +69,43 @@ export function paymentMessage(body: Unsigned<PaymentV1>, payerPrivateKey: Uint8
 
 export function unloadMessage(
   body: Omit<UnloadV1, 'signature' | 'walletSignature'>,
-  walletPrivateKey: Uint8Array,
-  operatorPrivateKey: Uint8Array,
+  walletPrivateKey: SigningKey,
+  operatorPrivateKey: SigningKey,
 ): KeyedMessage {
   const walletSignature = toHex(
-    signFast(
-      encodeUnloadForSigning({ operatorId: body.operatorId, walletId: body.walletId, amount: body.amount, counter: body.counter, commandId: body.commandId }),
+    signWith(
       walletPrivateKey,
+      encodeUnloadForSigning({ operatorId: body.operatorId, walletId: body.walletId, amount: body.amount, counter: body.counter, commandId: body.commandId }),
     ),
   );
   const signed = signCommand(unloadV1, { ...body, walletSignature }, operatorPrivateKey);
   return { key: `wallet:${body.walletId}`, value: encodeMessage(unloadV1, signed) };
 }
 
-export function loadMessage(body: Unsigned<LoadV1>, operatorPrivateKey: Uint8Array): KeyedMessage {
+export function loadMessage(body: Unsigned<LoadV1>, operatorPrivateKey: SigningKey): KeyedMessage {
   return { key: `vault:${body.operatorId}`, value: encodeMessage(loadV1, signCommand(loadV1, body, operatorPrivateKey)) };
 }
 
-export function registerWalletMessage(body: Unsigned<RegisterWalletV1>, operatorPrivateKey: Uint8Array): KeyedMessage {
+export function registerWalletMessage(body: Unsigned<RegisterWalletV1>, operatorPrivateKey: SigningKey): KeyedMessage {
   return { key: `wallet:${body.walletId}`, value: encodeMessage(registerWalletV1, signCommand(registerWalletV1, body, operatorPrivateKey)) };
 }
 
-export function changeWalletClassMessage(body: Unsigned<ChangeWalletClassV1>, operatorPrivateKey: Uint8Array): KeyedMessage {
+export function changeWalletClassMessage(body: Unsigned<ChangeWalletClassV1>, operatorPrivateKey: SigningKey): KeyedMessage {
   return { key: `wallet:${body.walletId}`, value: encodeMessage(changeWalletClassV1, signCommand(changeWalletClassV1, body, operatorPrivateKey)) };
 }
 
-export function registerOperatorMessage(body: Unsigned<RegisterOperatorV1>, centralBankPrivateKey: Uint8Array): KeyedMessage {
+export function registerOperatorMessage(body: Unsigned<RegisterOperatorV1>, centralBankPrivateKey: SigningKey): KeyedMessage {
   return { key: `reserve:${body.operatorId}`, value: encodeMessage(registerOperatorV1, signCommand(registerOperatorV1, body, centralBankPrivateKey)) };
 }
 
-export function creditReserveMessage(body: Unsigned<CreditReserveV1>, centralBankPrivateKey: Uint8Array): KeyedMessage {
+export function creditReserveMessage(body: Unsigned<CreditReserveV1>, centralBankPrivateKey: SigningKey): KeyedMessage {
   return { key: 'rtgs', value: encodeMessage(creditReserveV1, signCommand(creditReserveV1, body, centralBankPrivateKey)) };
 }
 
-export function issueMessage(body: Unsigned<IssueV1>, centralBankPrivateKey: Uint8Array): KeyedMessage {
+export function issueMessage(body: Unsigned<IssueV1>, centralBankPrivateKey: SigningKey): KeyedMessage {
   return { key: `reserve:${body.operatorId}`, value: encodeMessage(issueV1, signCommand(issueV1, body, centralBankPrivateKey)) };
 }
 
-export function recallMessage(body: Unsigned<RecallV1>, centralBankPrivateKey: Uint8Array): KeyedMessage {
+export function recallMessage(body: Unsigned<RecallV1>, centralBankPrivateKey: SigningKey): KeyedMessage {
   return { key: `vault:${body.operatorId}`, value: encodeMessage(recallV1, signCommand(recallV1, body, centralBankPrivateKey)) };
 }
