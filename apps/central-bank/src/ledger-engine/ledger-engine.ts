@@ -342,7 +342,10 @@ export class LedgerEngine {
     const answers = new Map<string, StoredAnswer>();
     if (commandIds.length === 0) return answers;
     const result = await this.deps.pool.query<{ command_id: string; command_type: string; status: 'accepted' | 'rejected'; code: string | null; detail: string | null; sequence: string | null }>(
-      'select command_id, command_type, status, code, detail, sequence from ledger_commands where command_id = any($1)',
+      // A join on unnest probes the primary key once per id; `= any($1)` with thousands of ids
+      // may be planned as a scan of the whole table.
+      `select c.command_id, c.command_type, c.status, c.code, c.detail, c.sequence
+       from unnest($1::text[]) as i(id) join ledger_commands c on c.command_id = i.id`,
       [commandIds],
     );
     for (const row of result.rows) {
