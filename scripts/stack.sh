@@ -38,7 +38,28 @@ PG_SUPERUSER=postgres
 PG_APP_ROLE=cbdc
 PG_APP_PASSWORD=cbdc
 
-PG_DIR="$STACK_DIR/postgres"
+# PostgreSQL refuses to run as root, so as root it runs as the `postgres` user, which must be able to
+# reach its data folder. When a parent of STACK_DIR is not searchable by others (a clone under a
+# private temporary folder, say), its files live under /var/tmp instead, named after STACK_DIR,
+# with a link from STACK_DIR/postgres so they are still found where expected.
+pg_dir_reachable_by_others() {
+  local dir="$1"
+  while [[ "$dir" != "/" && -n "$dir" ]]; do
+    [[ -d "$dir" ]] && [[ "$(stat -c %A "$dir")" != *x ]] && return 1
+    dir="$(dirname "$dir")"
+  done
+  return 0
+}
+if [[ -L "$STACK_DIR/postgres" ]]; then
+  PG_DIR="$(readlink "$STACK_DIR/postgres")"
+elif [[ "$(id -u)" -eq 0 && ! -d "$STACK_DIR/postgres" ]] && ! pg_dir_reachable_by_others "$STACK_DIR"; then
+  PG_DIR="/var/tmp/cbdc-stack-$(printf '%s' "$STACK_DIR" | sha1sum | cut -c1-12)/postgres"
+  mkdir -p "$PG_DIR"
+  chmod 755 "$(dirname "$PG_DIR")"
+  ln -s "$PG_DIR" "$STACK_DIR/postgres"
+else
+  PG_DIR="$STACK_DIR/postgres"
+fi
 PG_DATA="$PG_DIR/data"
 PG_LOG_DIR="$PG_DIR/log"
 PG_LOG="$PG_LOG_DIR/postgres.log"
@@ -630,6 +651,8 @@ cmd_down() {
 cmd_reset() {
   cmd_down "$@"
   local s
+  # PostgreSQL's files may live outside STACK_DIR (see PG_DIR); delete them where they are.
+  if [[ " $* " == *" postgres "* && -L "$STACK_DIR/postgres" ]]; then rm -rf "${PG_DIR:?}"; rmdir "$(dirname "$PG_DIR")" 2>/dev/null || true; fi
   if [[ $# -eq ${#ALL_SERVICES[@]} ]]; then
     log "stack: deleting $STACK_DIR (the Kafka jar cache in $CACHE_DIR stays)"
     # Keep the lock file this process holds; delete everything else.
