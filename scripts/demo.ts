@@ -75,6 +75,41 @@ export function demoSteps(urls: Record<string, string>, stackDir: string): Step[
         return `job ${String(body.jobId)} done in ${String(body.ms)} ms`;
       },
     })),
+    ...banks.map((bank) => ({
+      name: `central bank staff register ${bank.name} as an operator with the key it made at first start`,
+      run: async () => {
+        const centralBank = urls.CENTRAL_BANK_URL!;
+        const key = await staffKey(stackDir, centralBank);
+        const operator = expectStatus(await http('GET', `${bank.url}/v1/operator`), 200, 'operator key');
+        const created = await http(
+          'POST',
+          `${centralBank}/v1/operators`,
+          { operatorId: bank.name, name: bank.name === 'bank-a' ? 'Bank A' : 'Bank B', kind: 'bank', publicKey: operator.publicKey, issueQuotaAuto: '100000000' },
+          key,
+        );
+        if (created.status !== 201 && !(created.status === 409 && (created.json as { code?: string }).code === 'OPERATOR_EXISTS')) {
+          throw new Error(`register: HTTP ${created.status} ${JSON.stringify(created.json)}`);
+        }
+        const registered = expectStatus(await http('GET', `${centralBank}/v1/operators/${bank.name}`, undefined, key), 200, 'operator');
+        if (registered.publicKey !== operator.publicKey) throw new Error(`${bank.name} is registered with another key than the one it holds`);
+        return created.status === 201 ? 'registered' : 'already registered with the same key';
+      },
+    })),
+    ...banks.map((bank) => ({
+      name: `central bank staff credit ${bank.name}'s reserve account (RTGS), idempotent on the credit id`,
+      run: async () => {
+        const centralBank = urls.CENTRAL_BANK_URL!;
+        const key = await staffKey(stackDir, centralBank);
+        const body = { creditId: `demo-rtgs-${bank.name}-1`, amount: '1000000000', reference: 'demo opening reserves' };
+        const first = await http('POST', `${centralBank}/v1/operators/${bank.name}/reserve-credits`, body, key);
+        const again = await http('POST', `${centralBank}/v1/operators/${bank.name}/reserve-credits`, body, key);
+        if (first.status !== 201 || again.status !== 201 || JSON.stringify(first.json) !== JSON.stringify(again.json)) {
+          throw new Error(`reserve credit: ${first.status} ${JSON.stringify(first.json)} / repeat ${again.status} ${JSON.stringify(again.json)}`);
+        }
+        const operator = expectStatus(await http('GET', `${centralBank}/v1/operators/${bank.name}`, undefined, key), 200, 'operator');
+        return `reserve ${String(operator.reserve)} fen; the repeat got the same answer`;
+      },
+    })),
     {
       name: 'central bank: the supply report and every ledger invariant hold',
       run: async () => {

@@ -2,6 +2,11 @@
  * The processes of the running system and how each is started: shared by `npm start`, the demo
  * and the load tests, so there is one list of apps, ports and settings.
  */
+// The file itself, not the platform's index: the supervisor need not load NestJS and kafkajs.
+import { parseEnvFile } from '../libs/platform/src/config/env-file';
+
+export { parseEnvFile };
+
 export interface AppProcess {
   /** A name unique in the system: `central-bank`, `bank-a`, ... */
   readonly name: string;
@@ -76,20 +81,6 @@ function required(env: Readonly<Record<string, string | undefined>>, key: string
   return value;
 }
 
-/** Reads a shell-format `KEY=value` file (as the stack writes it). */
-export function parseEnvFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.trim().replace(/^export\s+/, '');
-    if (!line || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) continue;
-    let value = line.slice(eq + 1);
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = value.slice(1, -1);
-    env[line.slice(0, eq)] = value;
-  }
-  return env;
-}
 
 /** Polls `GET <url>/health` until it answers 200, or throws after the timeout. */
 export async function waitForHealthy(url: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {

@@ -3,6 +3,7 @@ export * from './app-info';
 export * from './app-info.controller';
 export * from './bootstrap';
 export * from './config/common-settings';
+export * from './config/env-file';
 export * from './config/settings';
 export * from './database/migrations';
 export * from './database/pool';

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parseEnvFile } from '@cbdc/platform';
 
 const execFileAsync = promisify(execFile);
 
@@ -53,20 +54,6 @@ export function testStackScriptEnv(): Record<string, string> {
   };
 }
 
-/** Reads a shell-format `KEY=value` file, as the stack script writes it. */
-export function parseEnvFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.trim().replace(/^export\s+/, '');
-    if (!line || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) continue;
-    let value = line.slice(eq + 1);
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = value.slice(1, -1);
-    env[line.slice(0, eq)] = value;
-  }
-  return env;
-}
 
 /**
  * The test stack's settings: from the environment when `npm test` exported them, else from
