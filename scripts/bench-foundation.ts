@@ -14,7 +14,7 @@
  * apps' ports (7100-7103) must be free.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { upsertBenchmarkSection } from './benchmarks-md';
@@ -71,14 +71,14 @@ function pssMb(pid: number): number {
   return Number(/Pss:\s+(\d+)/.exec(rollup)![1]) / 1024;
 }
 
-function processesOf(commandPattern: RegExp, stackDir: string): number[] {
+/** The processes whose parent is `parent` (PostgreSQL's backends and workers). */
+function childrenOf(parent: number): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .map(Number)
     .filter((pid) => {
       try {
-        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-        return commandPattern.test(command) && command.includes(stackDir);
+        return Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) === parent;
       } catch {
         return false;
       }
@@ -107,7 +107,10 @@ async function main(): Promise<void> {
   for (const app of apps) memory[app.name] = rssMb(app.pid);
   memory.redis = rssMb(Number(readFileSync(join(stackDir, 'redis', 'redis.pid'), 'utf8').trim()));
   memory.kafka = rssMb(Number(readFileSync(join(stackDir, 'kafka', 'kafka.pid'), 'utf8').trim()));
-  memory['postgres (PSS, all processes)'] = Math.round(processesOf(/postgres/, stackDir).reduce((sum, pid) => sum + pssMb(pid), 0));
+  // PostgreSQL's folder may be a link out of the stack folder (scripts/stack.sh, PG_DIR).
+  const postmaster = Number(readFileSync(join(realpathSync(join(stackDir, 'postgres')), 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const postgresPids = [postmaster, ...childrenOf(postmaster)];
+  memory['postgres (PSS, all processes)'] = Math.round(postgresPids.reduce((sum, pid) => sum + pssMb(pid), 0));
   const secondStopMs = await stop(second.child);
 
   console.log('npm test in the clone');
