@@ -110,18 +110,7 @@ export function accountKind(accountId: string): { kind: string; operatorId: stri
   return { kind, operatorId: kind === 'reserve' || kind === 'vault' ? accountId.slice(colon + 1) : null };
 }
 
-export async function commitBatch(client: PoolClient, write: BatchWrite): Promise<BatchCommitted> {
-  await client.query('begin');
-  try {
-    const committed = await writeBatch(client, write);
-    await client.query('commit');
-    return committed;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  }
-}
-
+/** Writes a decided batch inside the caller's transaction, after `claimPosition`. */
 export async function writeBatch(client: PoolClient, write: BatchWrite): Promise<BatchCommitted> {
   const accepted = write.commands.reduce((n, c) => n + (c.status === 'accepted' ? 1 : 0), 0);
   // One round trip draws the batch id and one entry sequence per accepted command. With several
