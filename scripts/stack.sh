@@ -45,7 +45,11 @@ PG_APP_PASSWORD=cbdc
 pg_dir_reachable_by_others() {
   local dir="$1"
   while [[ "$dir" != "/" && -n "$dir" ]]; do
-    [[ -d "$dir" ]] && [[ "$(stat -c %A "$dir")" != *x ]] && return 1
+    # The last character of the mode is the others' execute bit: x, or t with the sticky bit (/tmp).
+    if [[ -d "$dir" ]]; then
+      local mode; mode="$(stat -c %A "$dir")"
+      [[ "${mode:9:1}" == [xt] ]] || return 1
+    fi
     dir="$(dirname "$dir")"
   done
   return 0
