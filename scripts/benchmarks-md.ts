@@ -7,7 +7,8 @@ import { join } from 'node:path';
 
 const header = `# Benchmarks
 
-Every figure here was printed by a script in this repository, on the project's 2-core, 24 GiB
+Every figure here was printed by a script in this repository (or, where a row says so, measured by
+hand with the command it names), on the project's 2-core, 24 GiB
 machine with everything (PostgreSQL, Kafka, Redis, the apps and the load generator) co-located.
 Each section names the command that reproduces it. PostgreSQL runs with \`synchronous_commit = on\`
 and \`fsync = on\` (durable) unless a figure says otherwise.
