@@ -21,7 +21,7 @@ import { createHash, createPrivateKey, createPublicKey, randomBytes, sign as cry
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
-import { KeyedMessage, paymentMessage } from '@cbdc/contracts';
+import { KeyedMessage, operatorEventsTopic, paymentMessage } from '@cbdc/contracts';
 import { createVerifyPool, encodePaymentForSigning, fromHex, generateKeyPairFast, verifyFast, walletIdFromPublicKey, type Ed25519KeyPair, type VerifyItem } from '@cbdc/crypto';
 import { createPolicy } from '@cbdc/ledger';
 import { createKafka, createLogger, createPool, createProducer, ensureTopics, runMigrations } from '@cbdc/platform';
@@ -343,8 +343,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ app: 'bench-ledger', level: 'warn' });
   const suffix = Date.now().toString(36);
   const databaseName = `cbdc_bench_${suffix}`;
-  const admin = new Pool({ connectionString: env.DATABASE_ADMIN_URL, max: 1 });
-  await admin.query(`create database ${databaseName}`);
+  const adminDb = new Pool({ connectionString: env.DATABASE_ADMIN_URL, max: 1 });
+  await adminDb.query(`create database ${databaseName}`);
   const url = new URL(env.DATABASE_ADMIN_URL!);
   url.pathname = `/${databaseName}`;
   const pool = createPool({ url: url.toString(), applicationName: 'bench-ledger', poolSizeMax: naiveConcurrency + 4, statementTimeoutMs: 600_000 });
@@ -359,7 +359,9 @@ async function main(): Promise<void> {
 
     console.log(`generating ${walletCount} wallet keys and seeding the ledger (not timed)`);
     const centralBank = generateKeyPairFast();
-    const operatorIds = ['bank-a', 'bank-b'];
+    // Operators of their own: results and credits go to `operator.<id>.events.v1`, and the running
+    // system's banks must never receive the benchmark's traffic.
+    const operatorIds = [`bench-a-${suffix}`, `bench-b-${suffix}`];
     const operatorKeys = operatorIds.map(() => generateKeyPairFast());
     const wallets: Wallet[] = [];
     for (let index = 0; index < walletCount; index++) wallets.push(newWallet(operatorIds[index % operatorIds.length]!));
@@ -468,9 +470,16 @@ pre-produced to Kafka, then drained by the engine; ${durable}; ${partitions} par
 Raw figures: \`bench-results/ledger.json\`.`,
     );
   } finally {
+    // The benchmark's topics go with its database.
+    const admin = kafka.admin();
+    await admin.connect().catch(() => undefined);
+    await admin
+      .deleteTopics({ topics: [topic, ...['a', 'b'].map((letter) => operatorEventsTopic(`bench-${letter}-${suffix}`))] })
+      .catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
     await pool.end();
-    await admin.query(`drop database if exists ${databaseName} with (force)`).catch(() => undefined);
-    await admin.end();
+    await adminDb.query(`drop database if exists ${databaseName} with (force)`).catch(() => undefined);
+    await adminDb.end();
   }
 }
 
