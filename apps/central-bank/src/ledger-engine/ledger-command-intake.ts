@@ -321,7 +321,8 @@ export async function authenticate(
       }
       items.push({ signature: need.signature, message: need.message, publicKey: key });
     }
-    if (!missing) {
+    // Only a registration needs its command built here; payments, the hot path, skip it.
+    if (!missing && command.type === registerWalletV1.type) {
       const ledgerCommand = command.toCommand(null);
       if (ledgerCommand.kind === 'register-wallet') {
         if (walletIdFromPublicKey(ledgerCommand.publicKey) !== ledgerCommand.walletId) {
