@@ -5,16 +5,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { InvariantReportV1 } from '@cbdc/contracts';
+import { lifecycleSteps, type Step } from './demo-lifecycle';
 import { parseEnvFile, systemApps } from './system-processes';
 
 const requestTimeoutMs = 15_000;
 /** How long the Kafka round trip may keep failing after a cold start before the step fails. */
 const kafkaReadyWaitMs = 60_000;
-
-interface Step {
-  readonly name: string;
-  readonly run: () => Promise<string>;
-}
 
 async function http(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, apiKey?: string): Promise<{ status: number; json: unknown }> {
   const headers: Record<string, string> = {};
@@ -52,10 +48,22 @@ async function staffKey(stackDir: string, centralBankUrl: string): Promise<strin
   throw new Error(`no API keys file in ${stackDir} belongs to the running central bank`);
 }
 
-export function demoSteps(urls: Record<string, string>, stackDir: string): Step[] {
+/** A bank's staff key, written by the bank at first start (mode 0600). */
+function bankStaffKey(stackDir: string, bank: string): string {
+  const file = JSON.parse(readFileSync(join(stackDir, `${bank}-api-keys.json`), 'utf8')) as { staff: { key: string } };
+  return file.staff.key;
+}
+
+export function demoSteps(urls: Record<string, string>, stackDir: string): { steps: Step[]; cleanup: () => void } {
   const apps = systemApps.map((app) => ({ name: app.name, url: urls[app.urlVariable]! }));
   const banks = apps.filter((app) => app.name.startsWith('bank-'));
-  return [
+  const lifecycle = lifecycleSteps({
+    http,
+    centralBankUrl: urls.CENTRAL_BANK_URL!,
+    centralBankKey: () => staffKey(stackDir, urls.CENTRAL_BANK_URL!),
+    banks: banks.map((bank) => ({ ...bank, staffKey: bankStaffKey(stackDir, bank.name) })),
+  });
+  const infrastructure: Step[] = [
     ...apps.map((app) => ({
       name: `${app.name} is healthy (PostgreSQL, Redis, Kafka reached)`,
       run: async () => {
@@ -122,6 +130,8 @@ export function demoSteps(urls: Record<string, string>, stackDir: string): Step[
         return `reserve ${String(operator.reserve)} fen; the repeat got the same answer`;
       },
     })),
+  ];
+  const closing: Step[] = [
     {
       name: 'central bank: the supply report and every ledger invariant hold',
       run: async () => {
@@ -135,6 +145,7 @@ export function demoSteps(urls: Record<string, string>, stackDir: string): Step[
       },
     },
   ];
+  return { steps: [...infrastructure, ...lifecycle.steps, ...closing], cleanup: lifecycle.cleanup };
 }
 
 async function main(): Promise<void> {
@@ -142,18 +153,26 @@ async function main(): Promise<void> {
   const stackDir = process.env.STACK_DIR ?? join(root, '.stack');
   const env = parseEnvFile(readFileSync(join(stackDir, 'env'), 'utf8'));
   let failed = 0;
-  const steps = demoSteps(env, stackDir);
+  let failedAt = 0;
+  const { steps, cleanup } = demoSteps(env, stackDir);
   for (const [index, step] of steps.entries()) {
+    // The scenario is a story: once a step fails, the ones after it would only fail for that reason.
+    if (failed > 0) {
+      console.log(`skip  ${index + 1}. ${step.name}`);
+      continue;
+    }
     const began = Date.now();
     try {
       const detail = await step.run();
       console.log(`  ok  ${index + 1}. ${step.name} — ${detail} (${Date.now() - began} ms)`);
     } catch (error) {
       failed++;
+      failedAt = index + 1;
       console.log(`FAIL  ${index + 1}. ${step.name} — ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  console.log(failed === 0 ? `demo: all ${steps.length} steps hold` : `demo: ${failed} of ${steps.length} steps failed`);
+  cleanup();
+  console.log(failed === 0 ? `demo: all ${steps.length} steps hold` : `demo: step ${failedAt} of ${steps.length} failed; the steps after it were skipped`);
   process.exit(failed === 0 ? 0 : 1);
 }
 

@@ -4,8 +4,8 @@
  * stays up until Ctrl-C (SIGINT) or SIGTERM, then stops the apps cleanly. The shell wrapper
  * (scripts/start.sh) then stops the stack.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { appEnv, appUrl, parseEnvFile, systemApps, waitForHealthy } from './system-processes';
 
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const stackEnv = parseEnvFile(readFileSync(envFile, 'utf8'));
   const logDir = join(stackDir, 'logs');
   mkdirSync(logDir, { recursive: true });
+  ensureRegulatorKeys(root, stackDir);
 
   const children = new Map<string, ChildProcess>();
   let stopping = false;
@@ -75,6 +76,22 @@ async function main(): Promise<void> {
   const readyMs = begin === null ? null : Date.now() - begin;
   if (readyMs !== null) writeFileSync(join(stackDir, 'start-ready-ms'), `${readyMs}\n`);
   console.log(`all apps are up${readyMs === null ? '' : ` (${(readyMs / 1000).toFixed(1)} s after npm start)`}; settings in ${envFile}. Ctrl-C stops everything.`);
+}
+
+/**
+ * The regulator's demo key ceremony (3 officials, any 2 unmask), run once per stack folder before
+ * the apps start: the central bank, the banks and the regulator read `<stack>/regulator/` at
+ * start. Demo keys are made here, never committed (docs/decisions/0013-escrow-and-unmasking.md).
+ */
+function ensureRegulatorKeys(root: string, stackDir: string): void {
+  const folder = join(stackDir, 'regulator');
+  if (existsSync(join(folder, 'regulator-public.json'))) return;
+  const ceremony = spawnSync(
+    process.execPath,
+    [join(root, 'dist/apps/cli/src/main.js'), 'regulator', 'keygen', '--officials', '3', '--threshold', '2', '--out', folder],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (ceremony.status !== 0) throw new Error(`the regulator key ceremony failed (exit ${ceremony.status ?? ceremony.signal})`);
 }
 
 /** Replaces the apps' block at the end of the env file (or removes it when lines is null). */

@@ -20,11 +20,24 @@ export interface AppProcess {
   readonly extraEnv: Readonly<Record<string, string>>;
 }
 
+/**
+ * An app's port: the default, or the environment's `<APP>_PORT` (CENTRAL_BANK_PORT, BANK_A_PORT,
+ * BANK_B_PORT, REGULATOR_PORT), so a second system (a load test's, a colleague's) can run beside
+ * the default one on the same machine.
+ */
+function appPort(variable: string, defaultPort: number): number {
+  const value = process.env[variable];
+  if (value === undefined || value === '') return defaultPort;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${variable} must be a TCP port, got ${value}`);
+  return port;
+}
+
 export const systemApps: readonly AppProcess[] = [
   {
     name: 'central-bank',
     entry: 'dist/apps/central-bank/src/main.js',
-    port: 7100,
+    port: appPort('CENTRAL_BANK_PORT', 7100),
     databaseUrlVariable: 'DATABASE_URL_CENTRAL_BANK',
     urlVariable: 'CENTRAL_BANK_URL',
     extraEnv: {},
@@ -32,7 +45,7 @@ export const systemApps: readonly AppProcess[] = [
   {
     name: 'bank-a',
     entry: 'dist/apps/commercial-bank/src/main.js',
-    port: 7101,
+    port: appPort('BANK_A_PORT', 7101),
     databaseUrlVariable: 'DATABASE_URL_BANK_A',
     urlVariable: 'BANK_A_URL',
     extraEnv: { BANK_ID: 'bank-a' },
@@ -40,7 +53,7 @@ export const systemApps: readonly AppProcess[] = [
   {
     name: 'bank-b',
     entry: 'dist/apps/commercial-bank/src/main.js',
-    port: 7102,
+    port: appPort('BANK_B_PORT', 7102),
     databaseUrlVariable: 'DATABASE_URL_BANK_B',
     urlVariable: 'BANK_B_URL',
     extraEnv: { BANK_ID: 'bank-b' },
@@ -48,7 +61,7 @@ export const systemApps: readonly AppProcess[] = [
   {
     name: 'regulator',
     entry: 'dist/apps/regulator/src/main.js',
-    port: 7103,
+    port: appPort('REGULATOR_PORT', 7103),
     databaseUrlVariable: 'DATABASE_URL_REGULATOR',
     urlVariable: 'REGULATOR_URL',
     extraEnv: {},
@@ -68,6 +81,10 @@ export function appEnv(app: AppProcess, stackEnv: Readonly<Record<string, string
   return {
     ...env,
     ...app.extraEnv,
+    // A bank's staff keys go to its own stack's folder (the default is `.stack/`), unless set.
+    ...(app.extraEnv.BANK_ID && process.env.STACK_DIR && !process.env.API_KEYS_FILE
+      ? { API_KEYS_FILE: `${process.env.STACK_DIR}/${app.name}-api-keys.json` }
+      : {}),
     PORT: String(app.port),
     DATABASE_URL: databaseUrl,
     REDIS_URL: required(stackEnv, 'REDIS_URL'),

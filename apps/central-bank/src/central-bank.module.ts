@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Pool } from 'pg';
-import { ledgerDeadLetterTopic, operatorEventsTopic, type TopicSpec } from '@cbdc/contracts';
+import { anchorEndorsementsTopic, ledgerDeadLetterTopic, operatorAnchorTopic, operatorEventsTopic, type TopicSpec } from '@cbdc/contracts';
 import { JobDiagnosticService, LOGGER, PG_POOL, PlatformModule, projectVersion, type Logger } from '@cbdc/platform';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
@@ -24,8 +24,13 @@ import { OperatorsService } from './operators/operators.service';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { PolicyController } from './policy/policy.controller';
 import { PolicyService } from './policy/policy.service';
+import { ReportTailer } from './reports/report-tailer';
 import { SupplyController } from './supply/supply.controller';
 import { SupplyService } from './supply/supply.service';
+import { AnchorController } from './anchor/anchor.controller';
+import { AnchorEndorsementsConsumer } from './anchor/anchor-endorsements.consumer';
+import { AnchorQueryService } from './anchor/anchor-query.service';
+import { AnchorSealer } from './anchor/anchor-sealer.service';
 
 /** Every topic the central bank uses, created at start so operators find theirs in place. */
 export function centralBankTopics(settings: CentralBankSettings): TopicSpec[] {
@@ -34,6 +39,8 @@ export function centralBankTopics(settings: CentralBankSettings): TopicSpec[] {
     { name: ledgerDeadLetterTopic, partitions: 1 },
     { name: settings.CONTROL_TOPIC, partitions: 1 },
     ...settings.OPERATOR_IDS.map((id) => ({ name: operatorEventsTopic(id), partitions: 1 })),
+    { name: anchorEndorsementsTopic, partitions: 1 },
+    ...settings.OPERATOR_IDS.map((id) => ({ name: operatorAnchorTopic(id), partitions: 1 })),
   ];
 }
 
@@ -54,6 +61,7 @@ export class CentralBankModule {
         }),
       ],
       controllers: [
+        AnchorController,
         CentralBankInfoController,
         OperatorsController,
         IssueRecallController,
@@ -89,6 +97,10 @@ export class CentralBankModule {
         AccountsService,
         JobDiagnosticService,
         ControlConsumer,
+        AnchorSealer,
+        AnchorEndorsementsConsumer,
+        AnchorQueryService,
+        ReportTailer,
       ],
     };
   }

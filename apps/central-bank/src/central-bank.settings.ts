@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { commonSettings, setting, type SettingsOf } from '@cbdc/platform';
-import { centralBankControlTopic, ledgerCommandsTopic, ledgerPartitionsDefault, operatorIdsDefault } from '@cbdc/contracts';
+import { centralBankControlTopic, ledgerCommandsTopic, ledgerPartitionsDefault, operatorIdsDefault, regulatorReportsTopic } from '@cbdc/contracts';
 
 export const centralBankPortDefault = 7100;
 export const apiKeysFileName = 'central-bank-api-keys.json';
@@ -32,6 +32,31 @@ export const centralBankSettings = {
   LEDGER_VERIFY_POOL_SIZE: setting.optional(setting.int({ min: 1, max: 64 })),
   LEDGER_BATCH_SIZE_MAX: setting.optional(setting.int({ min: 1, max: 100_000 })),
   LEDGER_LINGER_MS: setting.optional(setting.int({ min: 0, max: 1_000 })),
+  /** The anchor sealer (docs/decisions/0012): off only to measure its cost (npm run bench:anchor). */
+  ANCHOR_ENABLED: setting.bool({ default: true }),
+  /** A block is sealed when this many committed entries wait (at most anchorBlockEntriesMax, 400)... */
+  ANCHOR_BLOCK_ENTRIES_MAX: setting.int({ min: 1, max: 400, default: 400 }),
+  /** ...or when this long has passed since the last block with at least one entry waiting. */
+  ANCHOR_BLOCK_INTERVAL_MS: setting.int({ min: 1, max: 60_000, default: 200 }),
+  /** How often the sealer looks for newly committed entries and advances its watermark. */
+  ANCHOR_POLL_MS: setting.int({ min: 1, max: 5_000, default: 20 }),
+  /** Endorsements that make a block final; default a majority of the registered operators. */
+  ANCHOR_QUORUM: setting.optional(setting.int({ min: 1, max: 256 })),
+  /**
+   * The regulator's public material from the key ceremony (`cbdc regulator keygen`): the ledger
+   * accepts audit records signed by the key in it. When absent: `$STACK_DIR/regulator/` or
+   * `.stack/regulator/` + `regulator-public.json`; a missing file means audit records are refused.
+   */
+  REGULATOR_PUBLIC_FILE: setting.optional(setting.string()),
+  REGULATOR_REPORTS_TOPIC: setting.string({ default: regulatorReportsTopic, pattern: topicPattern, patternHint: 'a Kafka topic name' }),
+  /** How often the report tailer looks for newly committed payments. */
+  REPORTS_POLL_MS: setting.int({ min: 50, max: 60_000, default: 1_000 }),
+  /** Structuring: this many payments from one wallet, each just under the large-value threshold ... */
+  STRUCTURING_PAYMENTS_MIN: setting.int({ min: 2, max: 64, default: 3 }),
+  /** ... each at least this share of the threshold, in basis points (8,000 = 80%) ... */
+  STRUCTURING_SHARE_BPS: setting.int({ min: 1, max: 9_999, default: 8_000 }),
+  /** ... within this many hours. */
+  STRUCTURING_WINDOW_HOURS: setting.int({ min: 1, max: 24 * 31, default: 24 }),
 };
 
 export type CentralBankSettings = SettingsOf<typeof centralBankSettings>;
@@ -46,4 +71,10 @@ export function apiKeysFileOf(settings: Pick<CentralBankSettings, 'API_KEYS_FILE
   if (settings.API_KEYS_FILE !== undefined) return settings.API_KEYS_FILE;
   if (settings.STACK_DIR !== undefined) return path.join(settings.STACK_DIR, apiKeysFileName);
   return apiKeysFileDefault;
+}
+
+/** The regulator's public material file (see REGULATOR_PUBLIC_FILE). */
+export function regulatorPublicFileOf(settings: Pick<CentralBankSettings, 'REGULATOR_PUBLIC_FILE' | 'STACK_DIR'>): string {
+  if (settings.REGULATOR_PUBLIC_FILE !== undefined) return settings.REGULATOR_PUBLIC_FILE;
+  return path.join(settings.STACK_DIR ?? '.stack', 'regulator', 'regulator-public.json');
 }

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { centralBankControlTopic, ledgerPartitionsDefault, operatorEventsTopic } from '@cbdc/contracts';
+import { anchorEndorsementsTopic, centralBankControlTopic, ledgerPartitionsDefault, operatorAnchorTopic, operatorEventsTopic } from '@cbdc/contracts';
 import { JobDiagnosticService, PG_POOL, PlatformModule, projectVersion, type Logger } from '@cbdc/platform';
 import { ApiKeysService } from './auth/api-keys.service';
 import { StaffApiKeyGuard } from './auth/staff-api-key.guard';
@@ -16,9 +16,28 @@ import { loadOrCreateOperatorKey } from './keys/operator-key';
 import { OperatorController } from './operator/operator.controller';
 import { OperatorEventsConsumer } from './operator-events.consumer';
 import { OUTBOX_PUBLISHING, OutboxRelay } from './outbox/outbox-relay';
+import { HolderWalletsController } from './payments/holder-wallets.controller';
+import { PaymentRateLimiter } from './payments/payment-rate-limiter';
+import { PaymentWaiter } from './payments/payment-waiter';
+import { PaymentsController } from './payments/payments.controller';
+import { PaymentsService } from './payments/payments.service';
+import { WalletDirectory } from './payments/wallet-directory';
+import { WalletHolderGuard } from './payments/wallet-holder.guard';
 import { LedgerEventsService } from './wallets/ledger-events.service';
+import { AnchorProposalsConsumer } from './endorsement/anchor-proposals.consumer';
+import { AnchorReplicaController } from './endorsement/anchor-replica.controller';
+import { EndorsementService } from './endorsement/endorsement.service';
 import { WalletsController } from './wallets/wallets.controller';
+import { IdentityEscrow } from './wallets/identity-escrow';
 import { WalletsService } from './wallets/wallets.service';
+import { CrashPoints } from './crash-test/crash-points';
+import { MerchantsController } from './merchants/merchants.controller';
+import { MerchantsService } from './merchants/merchants.service';
+import { WebhookDeliveryService } from './merchants/webhook-delivery.service';
+import { TreasuryController } from './treasury/treasury.controller';
+import { TreasuryService } from './treasury/treasury.service';
+import { WalletClassesController } from './wallets/wallet-classes.controller';
+import { WalletClassesService } from './wallets/wallet-classes.service';
 
 export interface CommercialBankModuleOptions {
   /**
@@ -48,12 +67,14 @@ export class CommercialBankModule {
             topics: [
               { name: centralBankControlTopic, partitions: 1 },
               { name: operatorEventsTopic(settings.BANK_ID), partitions: 1 },
+              { name: operatorAnchorTopic(settings.BANK_ID), partitions: 1 },
+              { name: anchorEndorsementsTopic, partitions: 1 },
               { name: settings.LEDGER_COMMANDS_TOPIC, partitions: ledgerPartitionsDefault },
             ],
           },
         }),
       ],
-      controllers: [DiagnosticsController, OperatorController, CustomersController, WalletsController],
+      controllers: [AnchorReplicaController, DiagnosticsController, OperatorController, CustomersController, WalletsController, PaymentsController, HolderWalletsController, MerchantsController, TreasuryController, WalletClassesController],
       providers: [
         { provide: COMMERCIAL_BANK_SETTINGS, useValue: settings },
         { provide: OPERATOR_KEY, inject: [PG_POOL], useFactory: (pool: Pool) => loadOrCreateOperatorKey(pool, settings.BANK_ID) },
@@ -68,7 +89,20 @@ export class CommercialBankModule {
         OutboxRelay,
         CustomersService,
         WalletsService,
+        IdentityEscrow,
         LedgerEventsService,
+        EndorsementService,
+        AnchorProposalsConsumer,
+        MerchantsService,
+        WebhookDeliveryService,
+        TreasuryService,
+        WalletClassesService,
+        CrashPoints,
+        PaymentWaiter,
+        PaymentRateLimiter,
+        WalletDirectory,
+        WalletHolderGuard,
+        PaymentsService,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { ledgerCommandsTopic } from '@cbdc/contracts';
+import { centralBankControlTopic, ledgerCommandsTopic } from '@cbdc/contracts';
 import { ConfigError, commonSettings, loadSettings, setting, type SettingsOf } from '@cbdc/platform';
 
 /** Default ports of the operators the demo runs; any other operator must set PORT. */
@@ -18,6 +18,33 @@ export const commercialBankSettings = {
    * repository root. Default `.stack/<BANK_ID>-api-keys.json`.
    */
   API_KEYS_FILE: setting.optional(setting.string()),
+  /** The central bank's public key (hex) that block signatures are checked with; pinned on first use when absent (demo). */
+  CENTRAL_BANK_PUBLIC_KEY: setting.optional(setting.string({ pattern: /^[0-9a-f]{64}$/, patternHint: '32 bytes of lower-case hex' })),
+  /** How long a block proposal waits for this bank's books to catch up with the ledger before it is refused. */
+  ANCHOR_RECORDS_WAIT_MS: setting.int({ min: 0, max: 600_000, default: 10_000 }),
+  /** Payments a payer wallet may make per minute (Redis, fixed window); above it, 429 RATE_LIMITED. */
+  PAYMENT_RATE_PER_WALLET_PER_MINUTE: setting.int({ min: 1, max: 1_000_000, default: 120 }),
+  /** How long POST /v1/payments waits for the ledger's decision before answering 202 pending. */
+  PAYMENT_SYNC_WAIT_MS: setting.int({ min: 0, max: 60_000, default: 5_000 }),
+  /** Where the treasury sends issue and recall requests (a test gives each run its own topic). */
+  CONTROL_TOPIC: setting.string({ default: centralBankControlTopic, pattern: /^[A-Za-z0-9._-]{1,200}$/, patternHint: 'a Kafka topic name' }),
+  /** Treasury watermarks of the vault, in fen: below LOW it asks for an issue, above HIGH for a recall (0 = that side off). */
+  TREASURY_VAULT_LOW: setting.string({ default: '0', pattern: /^(0|[1-9][0-9]{0,17})$/, patternHint: 'an amount in fen' }),
+  TREASURY_VAULT_HIGH: setting.string({ default: '0', pattern: /^(0|[1-9][0-9]{0,17})$/, patternHint: 'an amount in fen' }),
+  /** Where an issue or recall brings the vault; default halfway between the watermarks (LOW when HIGH is 0). */
+  TREASURY_VAULT_TARGET: setting.optional(setting.string({ pattern: /^(0|[1-9][0-9]{0,17})$/, patternHint: 'an amount in fen' })),
+  TREASURY_CHECK_INTERVAL_MS: setting.int({ min: 100, max: 86_400_000, default: 10_000 }),
+  /** Webhook deliveries are tried at most this many times, with exponential backoff from WEBHOOK_BACKOFF_MS. */
+  WEBHOOK_ATTEMPTS_MAX: setting.int({ min: 1, max: 50, default: 8 }),
+  WEBHOOK_BACKOFF_MS: setting.int({ min: 10, max: 3_600_000, default: 1_000 }),
+  /** How often expired identity documents are looked for (daily by default). */
+  CLASS_DOWNGRADE_INTERVAL_MS: setting.int({ min: 1_000, max: 7 * 86_400_000, default: 86_400_000 }),
+  /**
+   * The regulator's public material (`cbdc regulator keygen`): wallet holders' identities are
+   * sealed to its escrow key at opening. Default `$STACK_DIR/regulator/regulator-public.json`
+   * (`.stack/...` without STACK_DIR); without the file, wallets open without escrow.
+   */
+  REGULATOR_PUBLIC_FILE: setting.optional(setting.string()),
 };
 
 export type CommercialBankSettings = Omit<SettingsOf<typeof commercialBankSettings>, 'PORT'> & { readonly PORT: number };

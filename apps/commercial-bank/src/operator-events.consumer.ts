@@ -7,6 +7,9 @@ import { COMMERCIAL_BANK_SETTINGS } from './commercial-bank.tokens';
 import type { CommercialBankSettings } from './commercial-bank.settings';
 import { KafkaPingService } from './diagnostics/kafka-ping.service';
 import { LedgerEventsService } from './wallets/ledger-events.service';
+import { issueRecallStatusV1, type IssueRecallStatusV1 } from '@cbdc/contracts';
+import { TreasuryService } from './treasury/treasury.service';
+import { WalletClassesService } from './wallets/wallet-classes.service';
 
 /**
  * Consumes this operator's own events topic (`operator.<id>.events.v1`; never another
@@ -18,7 +21,7 @@ import { LedgerEventsService } from './wallets/ledger-events.service';
 @Injectable()
 export class OperatorEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer: BatchConsumer | undefined;
-  private readonly registry = new MessageRegistry([diagnosticPongV1, commandResultsV1, walletCreditsV1]);
+  private readonly registry = new MessageRegistry([diagnosticPongV1, commandResultsV1, walletCreditsV1, issueRecallStatusV1]);
   private readonly operatorId: string;
 
   constructor(
@@ -26,6 +29,8 @@ export class OperatorEventsConsumer implements OnApplicationBootstrap, OnModuleD
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(KafkaPingService) private readonly pings: KafkaPingService,
     @Inject(LedgerEventsService) private readonly ledgerEvents: LedgerEventsService,
+    @Inject(TreasuryService) private readonly treasury: TreasuryService,
+    @Inject(WalletClassesService) private readonly walletClasses: WalletClassesService,
     @Inject(COMMERCIAL_BANK_SETTINGS) settings: CommercialBankSettings,
   ) {
     this.operatorId = settings.BANK_ID;
@@ -63,6 +68,9 @@ export class OperatorEventsConsumer implements OnApplicationBootstrap, OnModuleD
       if (envelope.type === diagnosticPongV1.type) this.pings.onPong(envelope.body as DiagnosticPongV1);
       else if (envelope.type === commandResultsV1.type) await this.ledgerEvents.applyResults(envelope.body as CommandResultsV1);
       else if (envelope.type === walletCreditsV1.type) await this.ledgerEvents.applyCredits(envelope.body as WalletCreditsV1);
+      else if (envelope.type === issueRecallStatusV1.type) await this.treasury.applyStatus(envelope.body as IssueRecallStatusV1);
+      // Class changes are applied after the ledger events of the same results (idempotent on their own: pending -> decided once).
+      if (envelope.type === commandResultsV1.type) await this.walletClasses.applyResults(envelope.body as CommandResultsV1);
     }
   }
 }

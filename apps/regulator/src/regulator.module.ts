@@ -1,7 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { JobDiagnosticService, PlatformModule, projectVersion, type Logger } from '@cbdc/platform';
 import { DiagnosticsController } from './diagnostics/diagnostics.controller';
-import type { RegulatorSettings } from './regulator.settings';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { loadRegulatorKeys } from './keys/regulator-keys';
+import { OfficialAuthGuard } from './officials/official-auth.guard';
+import { OfficialsRegistry } from './officials/officials.registry';
+import { regulatorKeysDirOf, type RegulatorSettings } from './regulator.settings';
+import { REGULATOR_KEYS, REGULATOR_SETTINGS } from './regulator.tokens';
+import { ReportsConsumer } from './reports/reports.consumer';
+import { ReportsController } from './reports/reports.controller';
+import { RegulatorOutboxRelay } from './unmasking/regulator-outbox.relay';
+import { UnmaskingController } from './unmasking/unmasking.controller';
+import { UnmaskingService } from './unmasking/unmasking.service';
 
 /** The regulator's wiring: one module for the process (STYLE.md). */
 @Module({})
@@ -16,12 +27,21 @@ export class RegulatorModule {
           logger,
           postgres: { url: settings.DATABASE_URL },
           redis: { url: settings.REDIS_URL },
-          // Large-value reports will arrive over Kafka; the connection is checked from day one.
           kafka: { brokers: settings.KAFKA_BROKERS },
         }),
       ],
-      controllers: [DiagnosticsController],
-      providers: [JobDiagnosticService],
+      controllers: [DiagnosticsController, ReportsController, UnmaskingController],
+      providers: [
+        { provide: REGULATOR_SETTINGS, useValue: settings },
+        { provide: REGULATOR_KEYS, useFactory: () => loadRegulatorKeys(regulatorKeysDirOf(settings)) },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        JobDiagnosticService,
+        OfficialsRegistry,
+        OfficialAuthGuard,
+        RegulatorOutboxRelay,
+        UnmaskingService,
+        ReportsConsumer,
+      ],
     };
   }
 }

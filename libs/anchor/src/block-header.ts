@@ -8,8 +8,11 @@
 // from passing for an endorsement (the central bank may also run an operator key someday), and
 // the operator id inside the payload keeps one operator's endorsement from being relabelled as
 // another's.
-// Invariants: a block covers a non-empty, gap-free range of entry sequences
-// (lastSequence - firstSequence + 1 = entryCount >= 1); the genesis block has height 0 and a
+// Invariants: a block covers a non-empty range of entry sequences holding entryCount >= 1
+// entries. By default the range is gap-free (lastSequence - firstSequence + 1 = entryCount); a
+// ledger whose sequence numbers have holes (a PostgreSQL sequence skips the numbers of rolled-back
+// transactions) builds sparse blocks, whose range is wider than their count (`lastSequence` given
+// to buildBlockHeader, `sparseSequences` in verifyChain). The genesis block has height 0 and a
 // previous hash of 32 zero bytes.
 import { CanonicalWriter, ed25519PrivateKeyBytes, signFast, verifyFast } from '@cbdc/crypto';
 import { hashBytes, sha256 } from './sha256';
@@ -58,17 +61,31 @@ export function blockHash(header: BlockHeader): Uint8Array {
   return sha256(encodeBlockHeader(header));
 }
 
-/** The header of the block that follows `previous` (or the genesis block) over these entry hashes. */
-export function buildBlockHeader(input: { height: bigint; previousHash: Uint8Array; firstSequence: bigint; entryHashes: readonly Uint8Array[]; sealedAt: number }): BlockHeader {
+/**
+ * The header of the block that follows `previous` (or the genesis block) over these entry hashes.
+ * `lastSequence` defaults to a gap-free range; a sparse block passes it (at least first + count - 1).
+ */
+export function buildBlockHeader(input: {
+  height: bigint;
+  previousHash: Uint8Array;
+  firstSequence: bigint;
+  lastSequence?: bigint;
+  entryHashes: readonly Uint8Array[];
+  sealedAt: number;
+}): BlockHeader {
   if (input.entryHashes.length === 0) {
     throw new RangeError('a block covers at least one entry');
+  }
+  const gapFreeLast = input.firstSequence + BigInt(input.entryHashes.length) - 1n;
+  if (input.lastSequence !== undefined && input.lastSequence < gapFreeLast) {
+    throw new RangeError(`range ${input.firstSequence}..${input.lastSequence} cannot hold ${input.entryHashes.length} entries`);
   }
   const header: BlockHeader = {
     height: input.height,
     previousHash: input.previousHash,
     merkleRoot: merkleRoot(input.entryHashes),
     firstSequence: input.firstSequence,
-    lastSequence: input.firstSequence + BigInt(input.entryHashes.length) - 1n,
+    lastSequence: input.lastSequence ?? gapFreeLast,
     entryCount: input.entryHashes.length,
     sealedAt: input.sealedAt,
   };

@@ -37,6 +37,12 @@ export interface ChainVerificationOptions {
   quorum?: number;
   /** Verify a chain that continues after this block instead of starting at genesis. */
   after?: ChainAnchorPoint;
+  /**
+   * Whether a block's range may hold fewer entries than sequence numbers (holes left by a
+   * ledger's rolled-back transactions). Ranges still tile the sequence space: each block starts
+   * right after the previous one's last sequence, and ends on an entry. Default false: gap-free.
+   */
+  sparseSequences?: boolean;
 }
 
 /** Stable codes of chain problems; part of the audit report format, never rename. */
@@ -100,7 +106,9 @@ export function verifyChain(blocks: readonly SignedBlock[], options: ChainVerifi
       return;
     }
 
-    if (header.entryCount < 1 || header.lastSequence - header.firstSequence + 1n !== BigInt(header.entryCount)) {
+    const rangeLength = header.lastSequence - header.firstSequence + 1n;
+    const rangeHolds = options.sparseSequences === true ? rangeLength >= BigInt(header.entryCount) : rangeLength === BigInt(header.entryCount);
+    if (header.entryCount < 1 || !rangeHolds) {
       report('ENTRY_RANGE_INVALID', `range ${header.firstSequence}..${header.lastSequence} does not hold ${header.entryCount} entries`);
     }
 
@@ -147,7 +155,7 @@ export function verifyChain(blocks: readonly SignedBlock[], options: ChainVerifi
     }
 
     if (block.entries !== undefined) {
-      checkEntries(block.entries, header, report);
+      checkEntries(block.entries, header, options.sparseSequences === true, report);
     }
 
     previous = { height: header.height, hash, lastSequence: header.lastSequence };
@@ -155,13 +163,14 @@ export function verifyChain(blocks: readonly SignedBlock[], options: ChainVerifi
   return problems;
 }
 
-function checkEntries(entries: readonly AnchorEntry[], header: BlockHeader, report: (code: ChainProblemCode, detail: string) => void): void {
+function checkEntries(entries: readonly AnchorEntry[], header: BlockHeader, sparse: boolean, report: (code: ChainProblemCode, detail: string) => void): void {
   if (entries.length !== header.entryCount) {
     report('ENTRY_COUNT_MISMATCH', `${entries.length} entries supplied, header says ${header.entryCount}`);
   }
-  const mismatch = entries.findIndex((entry, index) => entry.sequence !== header.firstSequence + BigInt(index));
-  if (mismatch >= 0) {
-    report('ENTRY_SEQUENCE_MISMATCH', `entry ${mismatch} has sequence ${entries[mismatch].sequence}, expected ${header.firstSequence + BigInt(mismatch)}`);
+  if (sparse) {
+    checkSparseSequences(entries, header, report);
+  } else {
+    checkGapFreeSequences(entries, header, report);
   }
   let hashes: Uint8Array[];
   try {
@@ -173,5 +182,28 @@ function checkEntries(entries: readonly AnchorEntry[], header: BlockHeader, repo
   const root = merkleRoot(hashes);
   if (!bytesEqual(root, header.merkleRoot)) {
     report('MERKLE_ROOT_MISMATCH', `recomputed root ${toHex(root)} differs from the header's ${toHex(header.merkleRoot)}`);
+  }
+}
+
+/** Sparse blocks: sequences strictly increase inside the header's range, and the last one ends it. */
+function checkSparseSequences(entries: readonly AnchorEntry[], header: BlockHeader, report: (code: ChainProblemCode, detail: string) => void): void {
+  let previous = header.firstSequence - 1n;
+  for (let index = 0; index < entries.length; index++) {
+    const sequence = entries[index].sequence;
+    if (typeof sequence !== 'bigint' || sequence <= previous || sequence > header.lastSequence) {
+      report('ENTRY_SEQUENCE_MISMATCH', `entry ${index} has sequence ${String(sequence)}, outside ${previous + 1n}..${header.lastSequence} or out of order`);
+      return;
+    }
+    previous = sequence;
+  }
+  if (entries.length > 0 && previous !== header.lastSequence) {
+    report('ENTRY_SEQUENCE_MISMATCH', `the last entry has sequence ${previous}, but the block ends at ${header.lastSequence}`);
+  }
+}
+
+function checkGapFreeSequences(entries: readonly AnchorEntry[], header: BlockHeader, report: (code: ChainProblemCode, detail: string) => void): void {
+  const mismatch = entries.findIndex((entry, index) => entry.sequence !== header.firstSequence + BigInt(index));
+  if (mismatch >= 0) {
+    report('ENTRY_SEQUENCE_MISMATCH', `entry ${mismatch} has sequence ${entries[mismatch].sequence}, expected ${header.firstSequence + BigInt(mismatch)}`);
   }
 }

@@ -6,3 +6,5 @@ export * from './entry-encoding';
 export * from './merkle-tree';
 export * from './block-header';
 export * from './chain-verification';
+export * from './anchor-wire';
+export * from './ledger-entry';

@@ -10,3 +10,8 @@ export * from './diagnostics/ping.v1';
 export * from './control/issue-recall-builders';
 export * from './central-bank/central-bank-api.v1';
 export * from './bank/commercial-bank-api.v1';
+export * from './bank/merchants-api.v1';
+export * from './bank/payments-api.v1';
+export * from './regulator/regulator.v1';
+export * from './anchor/anchor-messages.v1';
+export * from './regulator/regulator-ceremony';

@@ -22,6 +22,14 @@ export function operatorEventsTopic(operatorId: string): string {
   return `operator.${operatorId}.events.v1`;
 }
 
+/** Operators -> central bank: endorsements and refusals of sealed blocks (anchor messages). */
+export const anchorEndorsementsTopic = 'central-bank.anchor.v1';
+
+/** Central bank -> one operator: block proposals (its own entries only) and finalized blocks. */
+export function operatorAnchorTopic(operatorId: string): string {
+  return `operator.${operatorId}.anchor.v1`;
+}
+
 export const ledgerPartitionsDefault = 1;
 export const operatorIdsDefault: readonly string[] = ['bank-a', 'bank-b'];
 
@@ -34,5 +42,7 @@ export function systemTopics(
     { name: ledgerDeadLetterTopic, partitions: 1 },
     { name: centralBankControlTopic, partitions: 1 },
     ...operatorIds.map((id) => ({ name: operatorEventsTopic(id), partitions: 1 })),
+    { name: anchorEndorsementsTopic, partitions: 1 },
+    ...operatorIds.map((id) => ({ name: operatorAnchorTopic(id), partitions: 1 })),
   ];
 }

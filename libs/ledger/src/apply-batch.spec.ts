@@ -8,6 +8,7 @@ import type { LedgerCommand } from './ledger-commands';
 import {
   applyAccepted,
   applyOne,
+  auditRecord,
   balanceOf,
   changeWalletClass,
   creditReserve,
@@ -407,6 +408,26 @@ describe('decide', () => {
     expect(snapshotLedgerState(state)).toEqual(before);
     expect(decisions).toEqual([applyOne(cloneLedgerState(state), accepted), applyOne(cloneLedgerState(state), rejected)]);
     expect(decide(state, accepted, { ...fixtureContext, seenCommandIds: new Set([accepted.commandId]) })).toMatchObject({ status: 'duplicate' });
+  });
+});
+
+describe('audit-record', () => {
+  it('accepts a regulator digest as an entry that moves no money, once per command id', () => {
+    const state = fundedLedger();
+    const before = snapshotLedgerState(state);
+    const command = auditRecord();
+    const outcome = applyBatch(state, [command, command], fixtureContext);
+    expectAccepted(outcome.results[0]);
+    expect(outcome.results[0]).toMatchObject({ transfers: [], largeValue: false });
+    expect(outcome.results[1]).toMatchObject({ status: 'duplicate' });
+    expect(balances(outcome)).toEqual([]);
+    expect(snapshotLedgerState(state)).toEqual(before);
+    expect(checkInvariants(state)).toEqual([]);
+  });
+
+  it('throws on a digest that is not 32 bytes', () => {
+    const state = fundedLedger();
+    expect(() => applyBatch(state, [auditRecord(new Uint8Array(31))], fixtureContext)).toThrow(LedgerAssertionError);
   });
 });
 

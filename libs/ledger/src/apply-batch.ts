@@ -63,6 +63,8 @@ import type { RejectionCode } from './rejections';
 export const batchSizeMax = 65_536;
 export const commandIdLengthMax = 128;
 export const operatorNameLengthMax = 200;
+/** An audit record's digest is a SHA-256 hash. */
+export const auditDigestBytes = 32;
 
 const basisPointsPerUnit = 10_000n;
 // Local copies: a CommonJS re-export is a getter call on every access.
@@ -246,6 +248,9 @@ function applyCommand(environment: ApplyEnvironment, command: LedgerCommand): Ac
       return applyChangeWalletClass(environment, command);
     case 'register-operator':
       return applyRegisterOperator(environment, command);
+    case 'audit-record':
+      // An anchored digest: the entry itself is the effect, no account moves.
+      return accept(command, noTransfers, false);
     default:
       return unreachable(command);
   }
@@ -551,6 +556,9 @@ export function assertLedgerCommand(command: LedgerCommand): void {
       ok = isId(command.operatorId, entityIdLengthMax) && isId(command.name, operatorNameLengthMax) && operatorKinds.includes(command.operatorKind)
         && isPublicKey(command.publicKey) && (command.reserveRatioBps === undefined || typeof command.reserveRatioBps === 'number')
         && typeof command.issueQuotaAuto === 'bigint';
+      break;
+    case 'audit-record':
+      ok = command.digest instanceof Uint8Array && command.digest.length === auditDigestBytes;
       break;
     default:
       return unreachable(command);

@@ -112,6 +112,17 @@ export interface PaymentCommand extends CommandBase {
   readonly verifiedSignerKey: Uint8Array | null;
 }
 
+/**
+ * Puts the SHA-256 digest of a regulator's audit record (an unmasking) on the ledger, signed by
+ * the regulator's key, so the record is anchored in the sealed blocks. Moves no money: accepted
+ * unless its id repeats.
+ */
+export interface AuditRecordCommand extends CommandBase {
+  readonly kind: 'audit-record';
+  /** Raw 32-byte SHA-256 digest of the audit record, kept by the regulator. */
+  readonly digest: Uint8Array;
+}
+
 export type LedgerCommand =
   | RegisterOperatorCommand
   | CreditReserveCommand
@@ -121,7 +132,8 @@ export type LedgerCommand =
   | ChangeWalletClassCommand
   | LoadCommand
   | UnloadCommand
-  | PaymentCommand;
+  | PaymentCommand
+  | AuditRecordCommand;
 
 export type LedgerCommandKind = LedgerCommand['kind'];
 
@@ -135,4 +147,5 @@ export const ledgerCommandKinds: readonly LedgerCommandKind[] = [
   'load',
   'unload',
   'payment',
+  'audit-record',
 ];

@@ -5,6 +5,7 @@
 import type { AccountId } from './accounts';
 import { type BatchContext, type BatchOutcome, type CommandResult, applyBatch } from './apply-batch';
 import type {
+  AuditRecordCommand,
   ChangeWalletClassCommand,
   CreditReserveCommand,
   IssueCommand,
@@ -79,6 +80,10 @@ export function unload(operatorId: string, walletId: string, amount: bigint, cou
 /** A payment whose signature verified under the payer's own key unless `signer` says otherwise. */
 export function payment(payerWalletId: string, payeeWalletId: string, amount: bigint, counter: bigint, signer: Uint8Array | null = keyFor(`wallet:${payerWalletId}`)): PaymentCommand {
   return { kind: 'payment', commandId: nextCommandId('pay'), payerWalletId, payeeWalletId, amount, counter, verifiedSignerKey: signer };
+}
+
+export function auditRecord(digest: Uint8Array = keyFor(`audit:${nextCommandId()}`)): AuditRecordCommand {
+  return { kind: 'audit-record', commandId: nextCommandId('audit'), digest };
 }
 
 export function applyOne(state: LedgerState, command: LedgerCommand, context: BatchContext = fixtureContext): CommandResult {

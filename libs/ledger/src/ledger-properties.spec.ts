@@ -8,6 +8,7 @@ import { checkInvariants } from './invariants';
 import type { LedgerCommand } from './ledger-commands';
 import {
   applyAccepted,
+  auditRecord,
   changeWalletClass,
   creditReserve,
   issue,
@@ -92,6 +93,7 @@ const draft: fc.Arbitrary<Draft> = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(operator, bigAmount).map(([operatorId, value]): Draft => () => creditReserve(operatorId, value)) },
   { weight: 2, arbitrary: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('w5', 'w6') }, { weight: 1, arbitrary: wallet }).chain((walletId) => fc.tuple(operatorFor(walletId), walletClass).map(([operatorId, value]): Draft => () => registerWallet(walletId, operatorId, value))) },
   { weight: 2, arbitrary: wallet.chain((walletId) => fc.tuple(operatorFor(walletId), walletClass).map(([operatorId, value]): Draft => () => changeWalletClass(operatorId, walletId, value))) },
+  { weight: 1, arbitrary: fc.constant<Draft>(() => auditRecord()) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('op-c', 'op-c', 'op-a'), fc.constantFrom(undefined, 10_000, 12_000, 9_000)).map(([operatorId, reserveRatioBps]): Draft => () => registerOperator(operatorId, { reserveRatioBps })) },
 );
 

@@ -10,3 +10,4 @@ export * from './signed-instructions';
 export * from './counter-store';
 export * from './payment-request-uri';
 export * from './http-client';
+export * from './bank-api';

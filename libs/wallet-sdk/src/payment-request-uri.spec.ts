@@ -1,6 +1,6 @@
 // Proves merchant payment request URIs round-trip exactly and that every malformed, tampered-shape or expired URI is refused with its stable code.
 import fc from 'fast-check';
-import { formatPaymentRequestUri, parsePaymentRequestUri, referenceLengthMax, type PaymentRequest } from './payment-request-uri';
+import { formatPaymentRequestUri, parsePaymentRequestUri, paymentIdForRequest, referenceLengthMax, type PaymentRequest } from './payment-request-uri';
 import { createWalletKeys } from './wallet-keys';
 import { WalletSdkError } from './wallet-sdk-error';
 
@@ -96,5 +96,18 @@ describe('payment request URIs', () => {
     expect(codeOf(() => formatPaymentRequestUri({ ...request, reference: 'a\u0007b' }))).toBe('BAD_REFERENCE');
     expect(codeOf(() => formatPaymentRequestUri({ ...request, expiresAt: new Date(Number.NaN) }))).toBe('BAD_EXPIRY');
     expect(codeOf(() => formatPaymentRequestUri({ ...request, operatorId: '' }))).toBe('BAD_OPERATOR_ID');
+  });
+
+  it('derives the payment id of a request from the exact URI text', () => {
+    // Cross-checked outside this code: 'pr-' + hashlib.sha256(b'cbdc:pay?v=1&payee=x').hexdigest()[:40] in Python.
+    expect(paymentIdForRequest('cbdc:pay?v=1&payee=x')).toBe('pr-e2e0a103deabab9a0acfe08e79af0140902cc361');
+    const uri = formatPaymentRequestUri(request);
+    const id = paymentIdForRequest(uri);
+    expect(id).toMatch(/^pr-[0-9a-f]{40}$/);
+    expect(paymentIdForRequest(uri)).toBe(id);
+    // Another reference, amount or expiry is another request, so another payment id.
+    expect(paymentIdForRequest(formatPaymentRequestUri({ ...request, reference: 'Order 43' }))).not.toBe(id);
+    expect(paymentIdForRequest(formatPaymentRequestUri({ ...request, amount: 1235n }))).not.toBe(id);
+    expect(codeOf(() => paymentIdForRequest(''))).toBe('BAD_URI');
   });
 });

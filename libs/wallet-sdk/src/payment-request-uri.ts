@@ -11,6 +11,7 @@
  * payee's operator does not matter for settlement on the one central ledger, it only helps the
  * payer's app show whom the merchant banks with.
  */
+import { createHash } from 'node:crypto';
 import { isWalletId } from '@cbdc/crypto';
 import { parseFen } from './amounts';
 import { WalletSdkError } from './wallet-sdk-error';
@@ -106,6 +107,26 @@ export function parsePaymentRequestUri(uri: string, now: Date = new Date()): Pay
     throw new WalletSdkError('EXPIRED_REQUEST', `the payment request expired at ${request.expiresAt.toISOString()}; ask the payee for a new one`);
   }
   return request;
+}
+
+/** The prefix of every payment id derived from a payment request URI. */
+export const requestPaymentIdPrefix = 'pr-';
+/** Hex characters of the URI's SHA-256 kept in the derived payment id (160 bits). */
+export const requestPaymentIdHexLength = 40;
+
+/**
+ * The payment id of the one payment that may settle a request: "pr-" + the first 40 hex
+ * characters of SHA-256 over the UTF-8 bytes of the exact URI text. The ledger applies a payment
+ * id once, so a request is paid at most once; the merchant's bank, which rendered the URI, knows
+ * the id in advance and recognises the credit by it. The URI is hashed as given (not parsed and
+ * re-formatted): the payer pays exactly the text the merchant showed.
+ */
+export function paymentIdForRequest(uri: string): string {
+  if (typeof uri !== 'string' || uri.length === 0 || uri.length > paymentRequestUriLengthMax) {
+    badUri(`a payment request URI is text of 1..${paymentRequestUriLengthMax} characters`);
+  }
+  const digest = createHash('sha256').update(uri, 'utf8').digest('hex');
+  return requestPaymentIdPrefix + digest.slice(0, requestPaymentIdHexLength);
 }
 
 function checkRequest(request: PaymentRequest): void {

@@ -2,11 +2,12 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { Producer } from 'kafkajs';
 import { KAFKA_PRODUCER, LOGGER, MetricsService, type Logger } from '@cbdc/platform';
 import { CENTRAL_BANK_KEY, CENTRAL_BANK_SETTINGS } from '../central-bank.tokens';
-import { consumerGroups, type CentralBankSettings } from '../central-bank.settings';
+import { consumerGroups, regulatorPublicFileOf, type CentralBankSettings } from '../central-bank.settings';
 import type { CentralBankKey } from '../keys/central-bank-key';
 import type { BatchStats } from '../ledger-engine/ledger-engine';
 import { startLedgerEngine, type LedgerEngineRuntime } from '../ledger-engine/ledger-engine.runtime';
 import { PolicyService } from '../policy/policy.service';
+import { loadRegulatorSigningKey } from '../reports/regulator-public-key';
 
 /** Commands per batch: the engine's cap is 2,000 by default, so the buckets reach past it. */
 const batchSizeBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000];
@@ -71,6 +72,7 @@ export class LedgerEngineHost implements OnModuleInit, OnModuleDestroy {
       partitions: s.LEDGER_PARTITIONS,
       consumerGroup: consumerGroups(s).ledgerEngine,
       centralBankPublicKey: this.key.publicKey,
+      regulatorPublicKey: loadRegulatorSigningKey(regulatorPublicFileOf(s), this.logger),
       policy: () => this.policy.current(),
       logger: this.logger,
       onBatch: this.onBatch,

@@ -9,6 +9,7 @@
  * topic with its reason.
  */
 import {
+  auditRecordV1,
   ContractError,
   changeWalletClassV1,
   commandSigningPayload,
@@ -23,6 +24,7 @@ import {
   registerOperatorV1,
   registerWalletV1,
   unloadV1,
+  type AuditRecordV1,
   type ChangeWalletClassV1,
   type CreditReserveV1,
   type IssueV1,
@@ -46,8 +48,14 @@ export interface RawCommandMessage {
   readonly value: Buffer | null;
 }
 
+/**
+ * The results of the regulator's audit-record commands go to this pseudo-operator's events topic
+ * (`operator.regulator.events.v1`), which only the regulator reads.
+ */
+export const regulatorResultOperatorId = 'regulator';
+
 interface SignatureNeed {
-  readonly signer: 'wallet' | 'operator' | 'central-bank';
+  readonly signer: 'wallet' | 'operator' | 'central-bank' | 'regulator';
   /** The wallet or operator whose registered key must verify it. */
   readonly signerId: string;
   readonly message: Uint8Array;
@@ -240,6 +248,18 @@ function toParsedCommand(offset: string, type: string, body: unknown): ParsedCom
         facts: { requestId: m.requestId },
       };
     }
+    case auditRecordV1.type: {
+      const m = body as AuditRecordV1;
+      return {
+        offset,
+        type,
+        commandId: m.commandId,
+        resultOperatorId: regulatorResultOperatorId,
+        needs: [{ signer: 'regulator', signerId: regulatorResultOperatorId, message: commandSigningPayload(type, m), signature: fromHex(m.signature) }],
+        toCommand: () => ({ kind: 'audit-record', commandId: m.commandId, digest: fromHex(m.digest) }),
+        facts: { recordId: m.recordId, digest: m.digest },
+      };
+    }
     default:
       throw new Error(`ledger command type ${type} is registered but not handled`);
   }
@@ -277,6 +297,8 @@ function centralBankCommand(
 
 export interface KeyDirectory {
   readonly centralBankPublicKey: Uint8Array;
+  /** The regulator's Ed25519 key for audit records; without it every audit record is refused. */
+  readonly regulatorPublicKey?: Uint8Array | null;
   readonly state: LedgerState;
 }
 
@@ -302,6 +324,7 @@ export async function authenticate(
     for (const need of command.needs) {
       let key: Uint8Array | undefined;
       if (need.signer === 'central-bank') key = keys.centralBankPublicKey;
+      else if (need.signer === 'regulator') key = keys.regulatorPublicKey ?? undefined;
       else if (need.signer === 'operator') key = keys.state.operators.get(need.signerId)?.publicKey;
       else {
         const wallet = keys.state.wallets.get(need.signerId);

@@ -18,6 +18,8 @@ export interface LedgerEngineRuntimeOptions {
   readonly partitions: number;
   readonly consumerGroup: string;
   readonly centralBankPublicKey: Uint8Array;
+  /** The regulator's Ed25519 key for its audit-record commands; absent, those are refused. */
+  readonly regulatorPublicKey?: Uint8Array | null;
   readonly policy: () => LedgerPolicy;
   readonly logger: Logger;
   readonly batchSizeMax?: number;
@@ -81,6 +83,7 @@ export async function startLedgerEngine(options: LedgerEngineRuntimeOptions): Pr
       lingerMs: options.lingerMs ?? ledgerEngineSettingsDefault.lingerMs,
       fetchBytesMax: ledgerEngineSettingsDefault.fetchBytesMax,
       centralBankPublicKey: options.centralBankPublicKey,
+      regulatorPublicKey: options.regulatorPublicKey ?? null,
     },
     {
       pool,

@@ -39,7 +39,7 @@ import {
   type BatchOutcome,
 } from '@cbdc/ledger';
 import type { Logger } from '@cbdc/platform';
-import { authenticate, DeadLetter, IntakeItem, parseCommandMessage, ParsedCommand } from './ledger-command-intake';
+import { authenticate, DeadLetter, IntakeItem, parseCommandMessage, ParsedCommand, regulatorResultOperatorId } from './ledger-command-intake';
 import { loadLedgerState, loadMissing, lockAndRefresh } from './ledger-state-loader';
 import { AccountRow, BatchWrite, claimPosition, CommandRow, loadPosition, OperatorRow, OutboxRow, writeBatch } from './ledger-store';
 import { OutboxPublisher } from './outbox-publisher';
@@ -56,6 +56,8 @@ export interface LedgerEngineSettings {
   /** Bytes one fetch may bring per partition (bounds memory per batch). */
   readonly fetchBytesMax: number;
   readonly centralBankPublicKey: Uint8Array;
+  /** Verifies the regulator's audit-record commands; absent: they are refused (UNKNOWN_OPERATOR). */
+  readonly regulatorPublicKey?: Uint8Array | null;
 }
 
 export const ledgerEngineSettingsDefault = {
@@ -234,7 +236,7 @@ export class LedgerEngine {
     }
     if (this.settings.partitions > 1) await this.loadReferenced(state, parsed);
     const parsedAt = this.clock();
-    const intake = authenticate(parsed, { state, centralBankPublicKey: this.settings.centralBankPublicKey }, this.deps.verify);
+    const intake = authenticate(parsed, { state, centralBankPublicKey: this.settings.centralBankPublicKey, regulatorPublicKey: this.settings.regulatorPublicKey ?? null }, this.deps.verify);
     intake.catch(() => undefined);
     return { messages, began, parsedAt, parsed, deadLetters, intake };
   }
@@ -480,7 +482,8 @@ export class LedgerEngine {
     const results = new Map<string, Result[]>();
     const credits = new Map<string, WalletCreditsV1['credits']>();
     const push = <T>(map: Map<string, T[]>, operatorId: string, value: T) => {
-      if (!state.operators.has(operatorId)) return;
+      // The regulator is not an operator but reads the answers to its audit records.
+      if (!state.operators.has(operatorId) && operatorId !== regulatorResultOperatorId) return;
       let list = map.get(operatorId);
       if (!list) map.set(operatorId, (list = []));
       list.push(value);

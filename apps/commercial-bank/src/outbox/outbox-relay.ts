@@ -103,7 +103,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           messages.push({ key: row.key, value: JSON.stringify(row.payload) });
         }
         await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-        await client.query('update outbox set published_at = now() where id = any($1)', [result.rows.map((r) => r.id)]);
+        await client.query('update outbox set published_at = clock_timestamp() where id = any($1)', [result.rows.map((r) => r.id)]);
         return result.rows.length;
       });
       if (sent < outboxPublishRowsMax) return;

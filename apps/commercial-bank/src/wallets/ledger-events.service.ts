@@ -3,6 +3,9 @@ import type { Pool, PoolClient } from 'pg';
 import type { CommandResultsV1, WalletCreditsV1 } from '@cbdc/contracts';
 import { LOGGER, PG_POOL, withTransaction, type Logger } from '@cbdc/platform';
 import { clearingAccount, customerAccount, dcSettlementAccount, postEntry } from '../core-banking/deposit-book';
+import { applyPaymentResults, debitPayers, lockWallets, lockWalletsOfCommands, type PayerDebit, type PaymentDecision } from '../payments/payer-debits';
+import { PaymentWaiter } from '../payments/payment-waiter';
+import { MerchantsService } from '../merchants/merchants.service';
 
 type Result = CommandResultsV1['results'][number];
 
@@ -12,9 +15,12 @@ type Result = CommandResultsV1['results'][number];
  * - results: a wallet registration opens or rejects the wallet; an accepted load credits the
  *   wallet mirror, a rejected one reverses the deposit debit (compensation entry); an accepted
  *   unload debits the mirror and credits the customer's deposit out of dc-settlement;
+ * - results of our holders' payments: settled debits the payer's mirror and moves dc-settlement to
+ *   clearing, once, for a payee at any operator (payments/payer-debits.ts); both settled and
+ *   rejected are handed to the requests waiting for them, after the commit (PaymentWaiter);
  * - credits: a payment to one of our wallets credits its mirror, and dc-settlement (which mirrors
- *   the DC our customers hold) from clearing; when the payer is ours too, its mirror is debited
- *   instead and the deposit book does not move.
+ *   the DC our customers hold) from clearing; when the payer is ours too and its result has not
+ *   debited it yet (a payment made around the API), its mirror is debited here, once.
  * Each step also only moves a request that is still pending, so the same answer repeated in a
  * later batch (a re-sent command) changes nothing either.
  */
@@ -23,6 +29,8 @@ export class LedgerEventsService {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PaymentWaiter) private readonly paymentWaiter: PaymentWaiter,
+    @Inject(MerchantsService) private readonly merchants: MerchantsService,
   ) {}
 
   /** The inbox id of a ledger event: its type and the ledger batch it reports (one per operator). */
@@ -31,30 +39,63 @@ export class LedgerEventsService {
   }
 
   async applyResults(message: CommandResultsV1): Promise<void> {
+    let decisions: PaymentDecision[] = [];
     await this.once(LedgerEventsService.messageId('ledger.results', message.batchId), async (client) => {
-      for (const result of message.results) await this.applyResult(client, result);
+      await lockWalletsOfCommands(client, message.results.map((result) => result.commandId));
+      // Payments last and together: a load of the same batch reaches the payer's mirror first.
+      const payments: Result[] = [];
+      for (const result of message.results) {
+        if (result.commandType === 'ledger.payment') payments.push(result);
+        else await this.applyResult(client, result);
+      }
+      decisions = await applyPaymentResults(client, payments, message.committedAt, `payments-out:results:${message.batchId}`);
     });
+    // After the commit: a waiting request answers only what is on the books.
+    this.paymentWaiter.decided(decisions);
   }
 
   async applyCredits(message: WalletCreditsV1): Promise<void> {
     await this.once(LedgerEventsService.messageId('ledger.credits', message.batchId), async (client) => {
-      for (const credit of message.credits) {
-        const wallets = await client.query<{ id: string }>('select id from wallets where id = any($1) order by id for update', [[credit.payerWalletId, credit.payeeWalletId]]);
-        const ours = new Set(wallets.rows.map((w) => w.id));
-        if (!ours.has(credit.payeeWalletId)) {
-          this.logger.warn({ paymentId: credit.paymentId, walletId: credit.payeeWalletId }, 'a credit to a wallet this bank does not know');
-          continue;
-        }
-        const added = await this.history(client, credit.payeeWalletId, 'payment-in', credit.paymentId, credit.amount, credit.sequence, credit.payerWalletId);
-        if (!added) continue;
-        await client.query('update wallets set balance = balance + $2 where id = $1', [credit.payeeWalletId, credit.amount.toString()]);
-        if (ours.has(credit.payerWalletId)) {
-          await this.history(client, credit.payerWalletId, 'payment-out', credit.paymentId, credit.amount, credit.sequence, credit.payeeWalletId);
-          await client.query('update wallets set balance = balance - $2 where id = $1', [credit.payerWalletId, credit.amount.toString()]);
-        } else {
-          await postEntry(client, { reference: `payment-in:${credit.paymentId}`, debit: clearingAccount, credit: dcSettlementAccount, amount: credit.amount });
-        }
-      }
+      // Set-based: a few statements per message, not per credit, so the consumer keeps up with a
+      // busy ledger. Wallets first (one lock order everywhere), then history, mirrors, deposit book.
+      const ours = await lockWallets(client, message.credits.flatMap((credit) => [credit.payerWalletId, credit.payeeWalletId]));
+      const toOurs = message.credits.filter((credit) => {
+        if (ours.has(credit.payeeWalletId)) return true;
+        this.logger.warn({ paymentId: credit.paymentId, walletId: credit.payeeWalletId }, 'a credit to a wallet this bank does not know');
+        return false;
+      });
+      if (toOurs.length === 0) return;
+      // The payee's history line is the mark that a credit was applied: a redelivered one adds nothing.
+      const inserted = await client.query<{ reference: string }>(
+        `insert into wallet_history (wallet_id, kind, reference, amount, sequence, counterparty)
+         select wallet_id, 'payment-in', reference, amount, sequence, counterparty
+         from unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[]) as d(wallet_id, reference, amount, sequence, counterparty)
+         on conflict (wallet_id, kind, reference) do nothing returning reference`,
+        [
+          toOurs.map((c) => c.payeeWalletId),
+          toOurs.map((c) => c.paymentId),
+          toOurs.map((c) => c.amount.toString()),
+          toOurs.map((c) => c.sequence.toString()),
+          toOurs.map((c) => c.payerWalletId),
+        ],
+      );
+      const added = new Set(inserted.rows.map((row) => row.reference));
+      const fresh = toOurs.filter((credit) => added.has(credit.paymentId));
+      if (fresh.length === 0) return;
+      for (const credit of fresh) await this.merchants.onCredit(client, credit);
+      await client.query(
+        `update wallets w set balance = w.balance + d.amount
+         from (select wallet_id, sum(amount) as amount from unnest($1::text[], $2::bigint[]) as t(wallet_id, amount) group by wallet_id) d
+         where w.id = d.wallet_id`,
+        [fresh.map((c) => c.payeeWalletId), fresh.map((c) => c.amount.toString())],
+      );
+      // The payer's side, ours or not, takes the DC out of dc-settlement into clearing; this side
+      // puts it back, so a payment between two of our wallets nets to zero in clearing.
+      const total = fresh.reduce((sum, credit) => sum + credit.amount, 0n);
+      await postEntry(client, { reference: `payments-in:credits:${message.batchId}`, debit: clearingAccount, credit: dcSettlementAccount, amount: total });
+      // Payer debits: ours made around the API, and any that waited for a credit to these wallets.
+      const fromOurWallets: PayerDebit[] = fresh.filter((credit) => ours.has(credit.payerWalletId));
+      await debitPayers(client, [...new Set(fresh.map((credit) => credit.payeeWalletId))], fromOurWallets, `payments-out:credits:${message.batchId}`);
     });
   }
 
@@ -81,7 +122,7 @@ export class LedgerEventsService {
         await this.applyLoadOrUnload(client, result);
         return;
       default:
-        // Commands this bank does not make yet (payments on behalf of holders, class changes).
+        // Commands whose results this bank does not track (class changes).
         this.logger.debug({ commandId: result.commandId, commandType: result.commandType }, 'a result for a command this bank does not track');
     }
   }

@@ -22,6 +22,7 @@ import { unknownCustomer } from '../customers/customers.service';
 import { ApiError } from '../http/api-error';
 import type { OperatorKey } from '../keys/operator-key';
 import { OutboxRelay, writeOutbox } from '../outbox/outbox-relay';
+import { IdentityEscrow } from './identity-escrow';
 
 export type LedgerRequestKind = 'load' | 'unload';
 
@@ -60,6 +61,7 @@ export class WalletsService {
     @Inject(OPERATOR_KEY) private readonly operatorKey: OperatorKey,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(COMMERCIAL_BANK_SETTINGS) settings: CommercialBankSettings,
+    @Inject(IdentityEscrow) private readonly identityEscrow: IdentityEscrow,
   ) {
     this.operatorId = settings.BANK_ID;
     this.ledgerTopic = settings.LEDGER_COMMANDS_TOPIC;
@@ -106,8 +108,9 @@ export class WalletsService {
         if (raced.rows[0]) throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', `request ${request.requestId} already opened another wallet`);
         throw new ApiError(409, 'WALLET_EXISTS', `a wallet with this public key (${walletId}) already exists`);
       }
+      const escrow = await this.identityEscrow.seal(client, request.customerId, walletId, request.walletClass);
       const message = registerWalletMessage(
-        { commandId, operatorId: this.operatorId, walletId, walletClass: request.walletClass, publicKey: request.publicKey },
+        { commandId, operatorId: this.operatorId, walletId, walletClass: request.walletClass, publicKey: request.publicKey, ...(escrow ? { escrow } : {}) },
         this.operatorKey.privateKey,
       );
       await writeOutbox(client, [{ topic: this.ledgerTopic, key: message.key, payload: message.value }]);

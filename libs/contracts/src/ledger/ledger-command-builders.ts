@@ -8,6 +8,7 @@ import { encodePaymentForSigning, encodeUnloadForSigning, signFast, toHex } from
 import { encodeMessage, MessageDefinition } from '../message';
 import { commandSigningPayload } from '../signing';
 import {
+  auditRecordV1,
   changeWalletClassV1,
   creditReserveV1,
   issueV1,
@@ -17,6 +18,7 @@ import {
   registerOperatorV1,
   registerWalletV1,
   unloadV1,
+  type AuditRecordV1,
   type ChangeWalletClassV1,
   type CreditReserveV1,
   type IssueV1,
@@ -108,4 +110,11 @@ export function issueMessage(body: Unsigned<IssueV1>, centralBankPrivateKey: Sig
 
 export function recallMessage(body: Unsigned<RecallV1>, centralBankPrivateKey: SigningKey): KeyedMessage {
   return { key: `vault:${body.operatorId}`, value: encodeMessage(recallV1, signCommand(recallV1, body, centralBankPrivateKey)) };
+}
+
+/** The key of every audit-record command: one engine worker sees them in the regulator's order. */
+export const auditRecordMessageKey = 'audit:regulator';
+
+export function auditRecordMessage(body: Unsigned<AuditRecordV1>, regulatorPrivateKey: SigningKey): KeyedMessage {
+  return { key: auditRecordMessageKey, value: encodeMessage(auditRecordV1, signCommand(auditRecordV1, body, regulatorPrivateKey)) };
 }

@@ -203,6 +203,27 @@ export const recallV1 = defineMessage(
   ],
 );
 
+/**
+ * The regulator anchors an audit record (an unmasking) in the ledger: the record stays with the
+ * regulator, its SHA-256 digest becomes a ledger entry and so part of the sealed blocks. Signed by
+ * the regulator's Ed25519 key, which the central bank is configured with.
+ */
+export const auditRecordV1 = defineMessage(
+  'ledger.audit-record',
+  1,
+  { commandId: id(), recordId: id(), digest: hex(32), signature },
+  [
+    {
+      type: 'ledger.audit-record',
+      version: 1,
+      commandId: 'audit-unmasking-0001',
+      recordId: 'unmasking-0001',
+      digest: '5a'.repeat(32),
+      signature: 'ab'.repeat(64),
+    },
+  ],
+);
+
 export type PaymentV1 = MessageOf<typeof paymentV1>;
 export type UnloadV1 = MessageOf<typeof unloadV1>;
 export type LoadV1 = MessageOf<typeof loadV1>;
@@ -212,6 +233,7 @@ export type RegisterOperatorV1 = MessageOf<typeof registerOperatorV1>;
 export type CreditReserveV1 = MessageOf<typeof creditReserveV1>;
 export type IssueV1 = MessageOf<typeof issueV1>;
 export type RecallV1 = MessageOf<typeof recallV1>;
+export type AuditRecordV1 = MessageOf<typeof auditRecordV1>;
 
 export const ledgerCommandMessages = [
   paymentV1,
@@ -223,4 +245,5 @@ export const ledgerCommandMessages = [
   creditReserveV1,
   issueV1,
   recallV1,
+  auditRecordV1,
 ] as const;

@@ -1,0 +1,256 @@
+/**
+ * The anchor sealer (ARCHITECTURE.md §8, docs/decisions/0012-anchor-sealing.md): tails the
+ * committed ledger entries by sequence, seals them into blocks signed with the central bank's
+ * key, and proposes each block to every registered operator over Kafka.
+ *
+ * Invariants:
+ * - it never seals past the sealing watermark (anchor-watermark.ts), so no entry can commit into
+ *   a range already sealed;
+ * - block ranges tile the sequence space: block h+1 starts right after block h's last sequence,
+ *   the genesis block at 1, and each block ends on a committed entry;
+ * - a block is written (one row, one transaction) before it is proposed; proposing and
+ *   announcing finality are retried from the database until they succeed, so a crash between
+ *   commit and publish loses nothing;
+ * - one sealer at a time: the loop runs only while this process holds a PostgreSQL advisory lock.
+ * It stays off the ledger's hot path: it only reads committed rows, on its own connection.
+ */
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Pool, PoolClient } from 'pg';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import {
+  anchorBlockFinalV1,
+  anchorBlockProposalV1,
+  encodeMessage,
+  operatorAnchorTopic,
+  type AnchorBlockFinalV1,
+  type AnchorBlockProposalV1,
+} from '@cbdc/contracts';
+import { blockHash, buildBlockHeader, entryHash, entryToWire, genesisPreviousHash, headerToWire, quorumDefault, signBlockHeader } from '@cbdc/anchor';
+import { toHex } from '@cbdc/crypto';
+import { ensureTopics, KAFKA, KAFKA_PRODUCER, LOGGER, PG_POOL, type Logger } from '@cbdc/platform';
+import { CENTRAL_BANK_KEY, CENTRAL_BANK_SETTINGS } from '../central-bank.tokens';
+import type { CentralBankSettings } from '../central-bank.settings';
+import type { CentralBankKey } from '../keys/central-bank-key';
+import { SealingWatermark } from './anchor-watermark';
+import {
+  blockAt,
+  countWaiting,
+  endorsementsOf,
+  entriesBetween,
+  heightsToAnnounce,
+  heightsToPropose,
+  insertBlock,
+  lastBlock,
+  operatorKeys,
+  type SealableEntry,
+  type StoredBlock,
+} from './anchor-store';
+
+/** The advisory lock key that makes one process the sealer. */
+export const anchorSealerLockKey = 7_100_012;
+/** Blocks sealed in one tick at most, so proposing keeps pace and the loop yields. */
+export const blocksPerTickMax = 64;
+/** Blocks whose proposal or finality announcement is retried per tick at most. */
+export const retriesPerTickMax = 64;
+/** How long a standby process waits before trying to become the sealer again. */
+export const standbyRetryMs = 1_000;
+
+export type AnchorSealerSettings = Pick<
+  CentralBankSettings,
+  'ANCHOR_ENABLED' | 'ANCHOR_BLOCK_ENTRIES_MAX' | 'ANCHOR_BLOCK_INTERVAL_MS' | 'ANCHOR_POLL_MS' | 'ANCHOR_QUORUM'
+>;
+
+@Injectable()
+export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
+  private client: PoolClient | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private readonly watermark = new SealingWatermark();
+  private lastSealAtMs = 0;
+  private readonly ensuredTopics = new Set<string>();
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CENTRAL_BANK_KEY) private readonly key: CentralBankKey,
+    @Inject(CENTRAL_BANK_SETTINGS) private readonly settings: AnchorSealerSettings,
+  ) {}
+
+  /** The quorum in force: the setting, or a majority of the operators registered now. */
+  static quorumOf(settings: AnchorSealerSettings, operatorCount: number): number {
+    return settings.ANCHOR_QUORUM ?? quorumDefault(operatorCount);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.settings.ANCHOR_ENABLED) {
+      this.logger.warn('the anchor sealer is disabled (ANCHOR_ENABLED=false): no block will be sealed');
+      return;
+    }
+    this.schedule(0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.running;
+    if (this.client !== undefined) {
+      // Closing the session releases the advisory lock.
+      this.client.release(true);
+      this.client = undefined;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.loopOnce().finally(() => {
+        this.running = undefined;
+      });
+    }, delayMs);
+  }
+
+  private async loopOnce(): Promise<void> {
+    let delay = this.settings.ANCHOR_POLL_MS;
+    try {
+      if (this.client === undefined) {
+        const acquired = await this.acquire();
+        if (!acquired) delay = standbyRetryMs;
+      }
+      if (this.client !== undefined) await this.tick(this.client, false);
+    } catch (error) {
+      this.logger.error({ err: error }, 'anchor sealer tick failed; retrying');
+      if (this.client !== undefined) {
+        this.client.release(true);
+        this.client = undefined;
+      }
+      delay = standbyRetryMs;
+    }
+    this.schedule(delay);
+  }
+
+  private async acquire(): Promise<boolean> {
+    const client = await this.pool.connect();
+    const locked = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [anchorSealerLockKey]);
+    if (!locked.rows[0]!.locked) {
+      client.release();
+      return false;
+    }
+    this.client = client;
+    this.logger.info('this process is the anchor sealer');
+    return true;
+  }
+
+  /**
+   * One round: advance the watermark, seal every full block waiting (and a partial one when the
+   * interval has passed, or always when `flush`), then propose and announce what is pending.
+   * Public for tests, which drive the sealer without its timer.
+   */
+  async tick(client: PoolClient, flush: boolean): Promise<number> {
+    const watermark = await this.watermark.advance(client);
+    let sealed = 0;
+    let previous = await lastBlock(client);
+    let operators: string[] | undefined;
+    while (sealed < blocksPerTickMax) {
+      const after = previous?.header.lastSequence ?? 0n;
+      if (watermark <= after) break;
+      const max = this.settings.ANCHOR_BLOCK_ENTRIES_MAX;
+      const waiting = await countWaiting(client, after, watermark, max);
+      if (waiting === 0) break;
+      const due = flush || Date.now() - this.lastSealAtMs >= this.settings.ANCHOR_BLOCK_INTERVAL_MS;
+      if (waiting < max && !due) break;
+      const { block, entries } = await this.seal(client, previous, after, watermark);
+      previous = block;
+      sealed++;
+      // Proposed at once with the entries in hand; a failure leaves proposed_at null for the retry below.
+      operators ??= [...(await operatorKeys(client)).keys()];
+      await this.proposeEntries(client, block, entries, operators);
+    }
+    for (const height of await heightsToPropose(client, retriesPerTickMax)) await this.propose(client, height);
+    for (const height of await heightsToAnnounce(client, retriesPerTickMax)) await this.announceFinal(client, height);
+    return sealed;
+  }
+
+  private async seal(client: PoolClient, previous: StoredBlock | undefined, after: bigint, watermark: bigint): Promise<{ block: StoredBlock; entries: SealableEntry[] }> {
+    const entries = await entriesBetween(client, after, watermark, this.settings.ANCHOR_BLOCK_ENTRIES_MAX);
+    const height = previous === undefined ? 0n : previous.header.height + 1n;
+    const header = buildBlockHeader({
+      height,
+      previousHash: previous === undefined ? genesisPreviousHash : previous.blockHash,
+      firstSequence: after + 1n,
+      lastSequence: entries[entries.length - 1]!.entry.sequence,
+      entryHashes: entries.map((e) => entryHash(e.entry)),
+      sealedAt: Date.now(),
+    });
+    const operatorCount = (await operatorKeys(client)).size;
+    const block = { header, blockHash: blockHash(header), centralBankSignature: signBlockHeader(header, this.key.privateKey), quorum: AnchorSealer.quorumOf(this.settings, operatorCount) };
+    await insertBlock(client, block);
+    this.lastSealAtMs = Date.now();
+    this.logger.debug({ height: height.toString(), entries: entries.length, lastSequence: header.lastSequence.toString() }, 'anchor block sealed');
+    return { block: { ...block, proposedAt: null, finalAt: null }, entries };
+  }
+
+  /** Sends each registered operator the header, all leaf hashes, and only the entries that concern it. */
+  private async propose(client: PoolClient, height: bigint): Promise<void> {
+    const block = await blockAt(client, height);
+    if (block === undefined) return;
+    const { header } = block;
+    const entries = await entriesBetween(client, header.firstSequence - 1n, header.lastSequence, header.entryCount);
+    await this.proposeEntries(client, block, entries, [...(await operatorKeys(client)).keys()]);
+  }
+
+  private async proposeEntries(client: PoolClient, block: StoredBlock, entries: readonly SealableEntry[], operators: readonly string[]): Promise<void> {
+    const { header } = block;
+    const leafHashes = entries.map((e) => toHex(entryHash(e.entry)));
+    const messages = new Map<string, Message[]>();
+    for (const operatorId of operators) {
+      const proposal: AnchorBlockProposalV1 = {
+        operatorId,
+        centralBankPublicKey: this.key.publicKeyHex,
+        header: headerToWire(header),
+        centralBankSignature: toHex(block.centralBankSignature),
+        leafHashes,
+        entries: entries.flatMap((e, index) => (e.operators.has(operatorId) ? [{ index, entry: entryToWire(e.entry) }] : [])),
+      };
+      messages.set(operatorAnchorTopic(operatorId), [{ key: operatorId, value: encodeMessage(anchorBlockProposalV1, proposal) }]);
+    }
+    await this.send(messages);
+    await client.query('update anchor_blocks set proposed_at = now() where height = $1', [header.height.toString()]);
+  }
+
+  /** Sends every operator the final block with its endorsements, for their replicas. */
+  private async announceFinal(client: PoolClient, height: bigint): Promise<void> {
+    const block = await blockAt(client, height);
+    if (block === undefined) return;
+    const endorsements = await endorsementsOf(client, height);
+    const keys = await operatorKeys(client);
+    const final: AnchorBlockFinalV1 = {
+      header: headerToWire(block.header),
+      quorum: block.quorum,
+      centralBankSignature: toHex(block.centralBankSignature),
+      endorsements: endorsements.map((e) => ({ operatorId: e.operatorId, signature: toHex(e.signature) })),
+      endorserKeys: endorsements.flatMap((e) => {
+        const key = keys.get(e.operatorId);
+        return key === undefined ? [] : [{ operatorId: e.operatorId, publicKey: toHex(key) }];
+      }),
+    };
+    const value = encodeMessage(anchorBlockFinalV1, final);
+    const messages = new Map<string, Message[]>();
+    for (const operatorId of keys.keys()) messages.set(operatorAnchorTopic(operatorId), [{ key: operatorId, value }]);
+    await this.send(messages);
+    await client.query('update anchor_blocks set final_published_at = now() where height = $1', [height.toString()]);
+  }
+
+  private async send(messages: Map<string, Message[]>): Promise<void> {
+    if (messages.size === 0) return;
+    const missing = [...messages.keys()].filter((topic) => !this.ensuredTopics.has(topic));
+    if (missing.length > 0) {
+      // An operator registered after start has no anchor topic yet; creating one is idempotent.
+      await ensureTopics(this.kafka, missing.map((name) => ({ name, partitions: 1 })));
+      for (const topic of missing) this.ensuredTopics.add(topic);
+    }
+    await this.producer.sendBatch({ acks: -1, topicMessages: [...messages].map(([topic, list]) => ({ topic, messages: list })) });
+  }
+}

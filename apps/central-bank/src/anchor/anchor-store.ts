@@ -1,0 +1,209 @@
+/**
+ * The anchor log's SQL at the central bank (migrations/0004-anchor.sql): blocks, the entries in a
+ * block's range, endorsements and refusals. Hand-written, off the ledger's hot path.
+ * A block's entries are the accepted ledger commands whose sequence lies in its range (the ranges
+ * tile the sequence space), read in sequence order; an entry's leaf index is its rank there.
+ */
+import type { Pool, PoolClient } from 'pg';
+import {
+  anchorEntryFromLedgerRow,
+  ledgerEntryFromSqlRow,
+  ledgerEntrySqlColumns,
+  type AnchorEntry,
+  type BlockHeader,
+  type Endorsement,
+  type LedgerEntrySqlRow,
+} from '@cbdc/anchor';
+
+type Queryable = Pool | PoolClient;
+
+export interface StoredBlock {
+  header: BlockHeader;
+  blockHash: Uint8Array;
+  centralBankSignature: Uint8Array;
+  proposedAt: Date | null;
+  finalAt: Date | null;
+  quorum: number;
+}
+
+/** An entry with the operators it concerns (its accounts' operators and the submitting operator). */
+export interface SealableEntry {
+  entry: AnchorEntry;
+  operators: ReadonlySet<string>;
+}
+
+interface BlockRow {
+  height: string;
+  previous_hash: Buffer;
+  merkle_root: Buffer;
+  first_sequence: string;
+  last_sequence: string;
+  entry_count: number;
+  sealed_at_ms: string;
+  block_hash: Buffer;
+  central_bank_signature: Buffer;
+  proposed_at: Date | null;
+  final_at: Date | null;
+  quorum: number;
+}
+
+const blockColumns = `height::text as height, previous_hash, merkle_root, first_sequence::text as first_sequence, last_sequence::text as last_sequence,
+  entry_count, sealed_at_ms::text as sealed_at_ms, block_hash, central_bank_signature, proposed_at, final_at, quorum`;
+
+function blockFromRow(row: BlockRow): StoredBlock {
+  return {
+    header: {
+      height: BigInt(row.height),
+      previousHash: new Uint8Array(row.previous_hash),
+      merkleRoot: new Uint8Array(row.merkle_root),
+      firstSequence: BigInt(row.first_sequence),
+      lastSequence: BigInt(row.last_sequence),
+      entryCount: row.entry_count,
+      sealedAt: Number(row.sealed_at_ms),
+    },
+    blockHash: new Uint8Array(row.block_hash),
+    centralBankSignature: new Uint8Array(row.central_bank_signature),
+    proposedAt: row.proposed_at,
+    finalAt: row.final_at,
+    quorum: row.quorum,
+  };
+}
+
+export async function lastBlock(db: Queryable): Promise<StoredBlock | undefined> {
+  const result = await db.query<BlockRow>(`select ${blockColumns} from anchor_blocks order by anchor_blocks.height desc limit 1`);
+  return result.rows[0] === undefined ? undefined : blockFromRow(result.rows[0]);
+}
+
+export async function blockAt(db: Queryable, height: bigint): Promise<StoredBlock | undefined> {
+  const result = await db.query<BlockRow>(`select ${blockColumns} from anchor_blocks where height = $1`, [height.toString()]);
+  return result.rows[0] === undefined ? undefined : blockFromRow(result.rows[0]);
+}
+
+export async function blocksFrom(db: Queryable, from: bigint, limit: number): Promise<StoredBlock[]> {
+  const result = await db.query<BlockRow>(`select ${blockColumns} from anchor_blocks where height >= $1 order by anchor_blocks.height limit $2`, [from.toString(), limit]);
+  return result.rows.map(blockFromRow);
+}
+
+/** The block whose range holds this sequence. */
+export async function blockHolding(db: Queryable, sequence: bigint): Promise<StoredBlock | undefined> {
+  const result = await db.query<BlockRow>(`select ${blockColumns} from anchor_blocks where first_sequence <= $1 and last_sequence >= $1`, [sequence.toString()]);
+  return result.rows[0] === undefined ? undefined : blockFromRow(result.rows[0]);
+}
+
+export async function heightsToPropose(db: Queryable, limit: number): Promise<bigint[]> {
+  const result = await db.query<{ height: string }>(`select height::text as height from anchor_blocks where proposed_at is null order by anchor_blocks.height limit $1`, [limit]);
+  return result.rows.map((row) => BigInt(row.height));
+}
+
+export async function heightsToAnnounce(db: Queryable, limit: number): Promise<bigint[]> {
+  const result = await db.query<{ height: string }>(
+    `select height::text as height from anchor_blocks where final_at is not null and final_published_at is null order by anchor_blocks.height limit $1`,
+    [limit],
+  );
+  return result.rows.map((row) => BigInt(row.height));
+}
+
+/** How many accepted entries lie in (after, through], counting no further than `limit`. */
+export async function countWaiting(db: Queryable, after: bigint, through: bigint, limit: number): Promise<number> {
+  const result = await db.query<{ waiting: number }>(
+    `select count(*)::int as waiting from (select 1 from ledger_commands where sequence > $1 and sequence <= $2 order by sequence limit $3) x`,
+    [after.toString(), through.toString(), limit],
+  );
+  return result.rows[0]!.waiting;
+}
+
+/** The accepted entries with sequence in (after, through], in sequence order, at most `limit`. */
+export async function entriesBetween(db: Queryable, after: bigint, through: bigint, limit: number): Promise<SealableEntry[]> {
+  const result = await db.query<LedgerEntrySqlRow & { debit_wallet_operator: string | null; credit_wallet_operator: string | null }>(
+    `select ${ledgerEntrySqlColumns}, dw.operator_id as debit_wallet_operator, cw.operator_id as credit_wallet_operator
+     from ledger_commands c
+     join ledger_batches b on b.id = c.batch_id
+     left join wallets dw on c.debit_account like 'wallet:%' and dw.id = substr(c.debit_account, 8)
+     left join wallets cw on c.credit_account like 'wallet:%' and cw.id = substr(c.credit_account, 8)
+     where c.sequence > $1 and c.sequence <= $2
+     order by c.sequence
+     limit $3`,
+    [after.toString(), through.toString(), limit],
+  );
+  return result.rows.map((row) => {
+    const operators = new Set<string>();
+    for (const candidate of [row.operator_id, row.debit_wallet_operator, row.credit_wallet_operator, operatorOfAccount(row.debit_account), operatorOfAccount(row.credit_account)]) {
+      if (candidate !== null) operators.add(candidate);
+    }
+    return { entry: anchorEntryFromLedgerRow(ledgerEntryFromSqlRow(row)), operators };
+  });
+}
+
+/** `vault:bank-a` and `reserve:bank-a` belong to bank-a; wallets are looked up, the rtgs account to no operator. */
+function operatorOfAccount(account: string | null): string | null {
+  if (account === null) return null;
+  if (account.startsWith('vault:')) return account.slice('vault:'.length);
+  if (account.startsWith('reserve:')) return account.slice('reserve:'.length);
+  return null;
+}
+
+export async function insertBlock(db: Queryable, block: { header: BlockHeader; blockHash: Uint8Array; centralBankSignature: Uint8Array; quorum: number }): Promise<void> {
+  const { header } = block;
+  await db.query(
+    `insert into anchor_blocks (height, previous_hash, merkle_root, first_sequence, last_sequence, entry_count, sealed_at_ms, block_hash, central_bank_signature, quorum)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      header.height.toString(),
+      Buffer.from(header.previousHash),
+      Buffer.from(header.merkleRoot),
+      header.firstSequence.toString(),
+      header.lastSequence.toString(),
+      header.entryCount,
+      header.sealedAt.toString(),
+      Buffer.from(block.blockHash),
+      Buffer.from(block.centralBankSignature),
+      block.quorum,
+    ],
+  );
+}
+
+export async function endorsementsOf(db: Queryable, height: bigint): Promise<Endorsement[]> {
+  const result = await db.query<{ operator_id: string; signature: Buffer }>(
+    'select operator_id, signature from anchor_endorsements where height = $1 order by operator_id',
+    [height.toString()],
+  );
+  return result.rows.map((row) => ({ operatorId: row.operator_id, signature: new Uint8Array(row.signature) }));
+}
+
+export async function operatorKeys(db: Queryable): Promise<Map<string, Uint8Array>> {
+  const result = await db.query<{ id: string; public_key: Buffer }>('select id, public_key from operators order by id');
+  return new Map(result.rows.map((row) => [row.id, new Uint8Array(row.public_key)]));
+}
+
+/** The sequence of an accepted command, by its id (a payment's id is its command id). */
+export async function sequenceOfCommand(db: Queryable, commandId: string): Promise<bigint | undefined> {
+  const result = await db.query<{ sequence: string | null }>(`select sequence::text as sequence from ledger_commands where command_id = $1`, [commandId]);
+  const sequence = result.rows[0]?.sequence;
+  return sequence === undefined || sequence === null ? undefined : BigInt(sequence);
+}
+
+export interface RefusalRow {
+  id: string;
+  height: string;
+  blockHash: string;
+  operatorId: string;
+  code: string;
+  detail: string;
+  receivedAt: string;
+}
+
+export async function refusals(db: Queryable, limit: number): Promise<RefusalRow[]> {
+  const result = await db.query<{ id: string; height: string; block_hash: Buffer; operator_id: string; code: string; detail: string; received_at: Date }>(
+    'select id::text as id, height::text as height, block_hash, operator_id, code, detail, received_at from anchor_refusals order by id desc limit $1',
+    [limit],
+  );
+  return result.rows.map((row) => ({
+    id: row.id,
+    height: row.height,
+    blockHash: row.block_hash.toString('hex'),
+    operatorId: row.operator_id,
+    code: row.code,
+    detail: row.detail,
+    receivedAt: row.received_at.toISOString(),
+  }));
+}

@@ -1,0 +1,72 @@
+/**
+ * Consumes this operator's anchor topic (`operator.<id>.anchor.v1`): block proposals, which the
+ * endorsement service checks and answers, and final blocks, which it adds to the replica.
+ * Messages are handled one at a time in order, since each block links to the one before. A
+ * message that does not parse is logged and skipped; a database or broker failure throws, so the
+ * batch is delivered again (both handlers are idempotent).
+ */
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import {
+  anchorBlockFinalV1,
+  anchorBlockProposalV1,
+  ContractError,
+  MessageRegistry,
+  operatorAnchorTopic,
+  type AnchorBlockFinalV1,
+  type AnchorBlockProposalV1,
+  type MessageDefinition,
+} from '@cbdc/contracts';
+import { KAFKA, LOGGER, startBatchConsumer, type BatchConsumer, type ConsumedMessage, type Logger } from '@cbdc/platform';
+import { COMMERCIAL_BANK_SETTINGS } from '../commercial-bank.tokens';
+import type { CommercialBankSettings } from '../commercial-bank.settings';
+import { EndorsementService } from './endorsement.service';
+
+@Injectable()
+export class AnchorProposalsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private consumer: BatchConsumer | undefined;
+  private readonly registry = new MessageRegistry([anchorBlockProposalV1, anchorBlockFinalV1] as MessageDefinition<unknown>[]);
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(EndorsementService) private readonly endorsement: EndorsementService,
+    @Inject(COMMERCIAL_BANK_SETTINGS) private readonly settings: Pick<CommercialBankSettings, 'BANK_ID'>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = await startBatchConsumer({
+      kafka: this.kafka,
+      groupId: `${this.settings.BANK_ID}.anchor`,
+      topics: [operatorAnchorTopic(this.settings.BANK_ID)],
+      handler: async (messages, context) => {
+        for (const message of messages) {
+          await this.handle(message);
+          await context.heartbeat();
+        }
+      },
+      logger: this.logger,
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async handle(message: ConsumedMessage): Promise<void> {
+    let envelope;
+    try {
+      if (!message.value) throw new ContractError('MALFORMED', '', 'empty message');
+      envelope = this.registry.decode(message.value);
+    } catch (error) {
+      if (!(error instanceof ContractError)) throw error;
+      this.logger.warn({ topic: message.topic, offset: message.offset, reason: error.message }, 'skipping an anchor message that does not parse');
+      return;
+    }
+    if (envelope.type === anchorBlockProposalV1.type) {
+      await this.endorsement.handleProposal(envelope.body as AnchorBlockProposalV1);
+    } else {
+      await this.endorsement.handleFinal(envelope.body as AnchorBlockFinalV1);
+    }
+  }
+}

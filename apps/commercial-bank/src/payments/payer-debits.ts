@@ -1,0 +1,155 @@
+/**
+ * The payer's side of a settled payment on this bank's books: the payer's mirror
+ * (wallets.balance) goes down, a `payment-out` history line appears, and the deposit book moves
+ * the DC out of `dc-settlement` (which mirrors the DC our customers hold) into `clearing`.
+ *
+ * Invariants:
+ * - a payment leaves its payer's mirror exactly once, whichever answer of the ledger brings it
+ *   (the result of our own command, or a credit to one of our wallets from one of our wallets):
+ *   the `payment-out` history line, unique per (wallet, reference), is the one mark, written in
+ *   the same transaction as the debit;
+ * - a mirror never goes below zero: the ledger sends the results of a batch before its credits,
+ *   so a wallet that is credited and pays in the same ledger batch would be debited before its
+ *   credit arrives; such a debit waits (payments.payer_debited = false) and is taken when the next
+ *   answer that concerns the wallet arrives, at the latest with that credit;
+ * - the deposit book stays balanced: one entry per call, dc-settlement -> clearing, for the sum
+ *   debited; the payee's side (LedgerEventsService.applyCredits) posts clearing -> dc-settlement, so
+ *   a payment between two of our wallets nets to zero in clearing.
+ */
+import type { PoolClient } from 'pg';
+import { clearingAccount, dcSettlementAccount, postEntry } from '../core-banking/deposit-book';
+
+export interface PayerDebit {
+  readonly paymentId: string;
+  readonly payerWalletId: string;
+  readonly payeeWalletId: string;
+  readonly amount: bigint;
+  readonly sequence: bigint;
+}
+
+/** A decision of the ledger on one of our holders' payments, as the waiter hands it to a request. */
+export interface PaymentDecision {
+  readonly paymentId: string;
+  readonly status: 'settled' | 'rejected';
+  readonly code?: string;
+  readonly detail?: string;
+  readonly sequence?: string;
+  readonly settledAt?: string;
+}
+
+export interface PaymentResult {
+  readonly commandId: string;
+  readonly status: 'accepted' | 'rejected';
+  readonly code?: string;
+  readonly detail?: string;
+  readonly sequence?: bigint;
+}
+
+/**
+ * Locks (and returns the ids of, those that are ours), in id order and before anything else, every wallet row a message of the ledger will
+ * touch. The bank's other writers (a load, an unload) lock one wallet and then deposit accounts;
+ * taking all wallets first here keeps one order (wallets, then deposit accounts) everywhere, so a
+ * message applied while holders act never deadlocks with them.
+ */
+export async function lockWallets(client: PoolClient, walletIds: readonly string[]): Promise<Set<string>> {
+  if (walletIds.length === 0) return new Set();
+  const locked = await client.query<{ id: string }>('select id from wallets where id = any($1) order by id for update', [[...new Set(walletIds)]]);
+  return new Set(locked.rows.map((row) => row.id));
+}
+
+/** lockWallets for the wallets of these ledger commands: registrations, loads and unloads, and our holders' payments. */
+export async function lockWalletsOfCommands(client: PoolClient, commandIds: readonly string[]): Promise<void> {
+  if (commandIds.length === 0) return;
+  await client.query(
+    `select id from wallets where id in (
+       select id from wallets where command_id = any($1)
+       union all select wallet_id from ledger_requests where command_id = any($1)
+       union all select payer_wallet_id from payments where payment_id = any($1)
+     ) order by id for update`,
+    [commandIds],
+  );
+}
+
+/**
+ * Records the ledger's results for our holders' payments (set-based: one statement for the whole
+ * message) and debits the payers of the settled ones. Results of payments this bank has no row
+ * for (made around the API) are left to the credits. Returns what was decided, for the waiter.
+ */
+export async function applyPaymentResults(client: PoolClient, results: readonly PaymentResult[], committedAtMs: number, reference: string): Promise<PaymentDecision[]> {
+  if (results.length === 0) return [];
+  const decided = await client.query<{ payment_id: string; payer_wallet_id: string; status: 'settled' | 'rejected'; code: string | null; detail: string | null; sequence: string | null }>(
+    `update payments p set status = d.status, code = d.code, detail = d.detail, sequence = d.sequence, decided_at = to_timestamp($6::double precision / 1000)
+     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) as d(payment_id, status, code, detail, sequence)
+     where p.payment_id = d.payment_id and p.status = 'pending'
+     returning p.payment_id, p.payer_wallet_id, p.status, p.code, p.detail, p.sequence`,
+    [
+      results.map((r) => r.commandId),
+      results.map((r) => (r.status === 'accepted' ? 'settled' : 'rejected')),
+      results.map((r) => (r.status === 'accepted' ? null : (r.code ?? 'REJECTED'))),
+      results.map((r) => (r.status === 'accepted' ? null : (r.detail ?? null))),
+      results.map((r) => (r.status === 'accepted' ? (r.sequence ?? 0n).toString() : null)),
+      committedAtMs,
+    ],
+  );
+  const settledAt = new Date(committedAtMs).toISOString();
+  const payers = decided.rows.filter((row) => row.status === 'settled').map((row) => row.payer_wallet_id);
+  await debitPayers(client, payers, [], reference);
+  return decided.rows.map((row) =>
+    row.status === 'settled'
+      ? { paymentId: row.payment_id, status: 'settled', sequence: row.sequence!, settledAt }
+      : { paymentId: row.payment_id, status: 'rejected', code: row.code!, ...(row.detail ? { detail: row.detail } : {}) },
+  );
+}
+
+/**
+ * Debits, inside the caller's transaction, every settled payment of these wallets that has not
+ * left its payer's mirror yet, plus `extra` debits of payments without a row here (a credit from
+ * one of our wallets to another that was made around the API). `reference` names the one
+ * deposit-book entry of this call; it must be unique (the message being applied).
+ */
+export async function debitPayers(client: PoolClient, walletIds: readonly string[], extra: readonly PayerDebit[], reference: string): Promise<void> {
+  const wallets = [...new Set([...walletIds, ...extra.map((debit) => debit.payerWalletId)])].sort();
+  if (wallets.length === 0) return;
+  const locked = await client.query<{ id: string; balance: string }>('select id, balance from wallets where id = any($1) order by id for update', [wallets]);
+  const balances = new Map(locked.rows.map((row) => [row.id, BigInt(row.balance)]));
+  const due = await client.query<{ payment_id: string; payer_wallet_id: string; payee_wallet_id: string; amount: string; sequence: string }>(
+    `select payment_id, payer_wallet_id, payee_wallet_id, amount, sequence from payments
+     where payer_wallet_id = any($1) and status = 'settled' and not payer_debited`,
+    [wallets],
+  );
+  const candidates = new Map<string, PayerDebit>();
+  for (const row of due.rows) {
+    candidates.set(row.payment_id, { paymentId: row.payment_id, payerWalletId: row.payer_wallet_id, payeeWalletId: row.payee_wallet_id, amount: BigInt(row.amount), sequence: BigInt(row.sequence) });
+  }
+  for (const debit of extra) if (balances.has(debit.payerWalletId) && !candidates.has(debit.paymentId)) candidates.set(debit.paymentId, debit);
+  if (candidates.size === 0) return;
+  const ids = [...candidates.keys()];
+  const seen = await client.query<{ reference: string }>(`select reference from wallet_history where kind = 'payment-out' and reference = any($1)`, [ids]);
+  const alreadyDebited = new Set(seen.rows.map((row) => row.reference));
+  // In ledger order, so a later payment waits rather than an earlier one.
+  const ordered = [...candidates.values()].filter((debit) => !alreadyDebited.has(debit.paymentId)).sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
+  const taken: PayerDebit[] = [];
+  for (const debit of ordered) {
+    const balance = balances.get(debit.payerWalletId)!;
+    if (balance < debit.amount) continue;
+    balances.set(debit.payerWalletId, balance - debit.amount);
+    taken.push(debit);
+  }
+  const marked = [...alreadyDebited, ...taken.map((debit) => debit.paymentId)];
+  if (marked.length > 0) await client.query(`update payments set payer_debited = true where payment_id = any($1) and status = 'settled'`, [marked]);
+  if (taken.length === 0) return;
+  await client.query(
+    `insert into wallet_history (wallet_id, kind, reference, amount, sequence, counterparty)
+     select wallet_id, 'payment-out', reference, amount, sequence, counterparty
+     from unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[]) as d(wallet_id, reference, amount, sequence, counterparty)`,
+    [taken.map((d) => d.payerWalletId), taken.map((d) => d.paymentId), taken.map((d) => d.amount.toString()), taken.map((d) => d.sequence.toString()), taken.map((d) => d.payeeWalletId)],
+  );
+  await client.query(
+    `update wallets w set balance = w.balance - d.amount
+     from (select wallet_id, sum(amount) as amount from unnest($1::text[], $2::bigint[]) as t(wallet_id, amount) group by wallet_id) d
+     where w.id = d.wallet_id`,
+    [taken.map((d) => d.payerWalletId), taken.map((d) => d.amount.toString())],
+  );
+  const total = taken.reduce((sum, debit) => sum + debit.amount, 0n);
+  await postEntry(client, { reference, debit: dcSettlementAccount, credit: clearingAccount, amount: total });
+}

@@ -1,0 +1,2 @@
+export const REGULATOR_SETTINGS = Symbol('REGULATOR_SETTINGS');
+export const REGULATOR_KEYS = Symbol('REGULATOR_KEYS');

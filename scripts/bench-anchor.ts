@@ -1,0 +1,330 @@
+/**
+ * `npm run bench:anchor`: what the permissioned log costs the ledger, and how far behind it runs.
+ *
+ * Two runs of the same kind of load, each on a fresh database seeded alike (the method of
+ * bench:ledger, smaller): signed payments pre-produced to a fresh topic, then drained by the real
+ * ledger engine; throughput = accepted payments / (first batch .. last commit).
+ *   - "sealer off": the engine alone;
+ *   - "sealer on": the engine with the real anchor sealer (apps/central-bank/src/anchor) sealing,
+ *     signing and proposing blocks over Kafka, the real endorsement collector, and two operators
+ *     that check each proposal (central-bank signature, chain link, Merkle root from the leaves,
+ *     their entries' inclusion) and endorse it over Kafka. These operators do not consult bank
+ *     books (the banks' own check adds their database reads, on their own databases).
+ * Block lag: for every sealed entry, (its block became final) - (its batch committed), p50/p99.
+ *
+ * Flags: --payments N (default 50000) --wallets N (10000) --batch-size N (2000)
+ *        --block-entries N (ANCHOR_BLOCK_ENTRIES_MAX, 400) --block-interval-ms N (200)
+ *        --dry-run (print, do not write BENCHMARKS.md / bench-results/anchor.json)
+ */
+import { createPrivateKey, createPublicKey, randomBytes, sign as cryptoSign } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Pool } from 'pg';
+import type { Kafka, Producer } from 'kafkajs';
+import {
+  anchorBlockProposalV1,
+  anchorEndorsementsTopic,
+  anchorEndorsementV1,
+  encodeMessage,
+  MessageRegistry,
+  operatorAnchorTopic,
+  paymentMessage,
+  type AnchorBlockProposalV1,
+  type KeyedMessage,
+  type MessageDefinition,
+} from '@cbdc/contracts';
+import { blockHash, entryFromWire, entryHash, endorseBlockHeader, headerFromWire, merkleRoot, verifyBlockSignature } from '@cbdc/anchor';
+import { bytesEqual, fromHex, generateKeyPairFast, toHex, walletIdFromPublicKey, type Ed25519KeyPair } from '@cbdc/crypto';
+import { createPolicy } from '@cbdc/ledger';
+import { createKafka, createLogger, createPool, createProducer, ensureTopics, runMigrations, startBatchConsumer, type BatchConsumer, type Logger } from '@cbdc/platform';
+import { startLedgerEngine } from '../apps/central-bank/src/ledger-engine/ledger-engine.runtime';
+import type { BatchStats } from '../apps/central-bank/src/ledger-engine/ledger-engine';
+import { AnchorSealer, type AnchorSealerSettings } from '../apps/central-bank/src/anchor/anchor-sealer.service';
+import { AnchorEndorsementsConsumer } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
+import { loadOrCreateCentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
+import { upsertBenchmarkSection } from './benchmarks-md';
+import { parseEnvFile } from './system-processes';
+
+const root = resolve(__dirname, '..', '..');
+
+function flag(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+const payments = flag('payments', 50_000);
+const walletCount = flag('wallets', 10_000);
+const batchSizeMax = flag('batch-size', 2_000);
+const blockEntriesMax = flag('block-entries', 400);
+const blockIntervalMs = flag('block-interval-ms', 200);
+const dryRun = process.argv.includes('--dry-run');
+const walletStartFen = 1_000_000n;
+const amountFenMax = 1_000;
+const produceChunkMessages = 2_000;
+const drainTimeoutMs = 600_000;
+const finalTimeoutMs = 120_000;
+const pkcs8Ed25519Prefix = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+interface Wallet {
+  id: string;
+  operatorId: string;
+  publicKey: Uint8Array;
+  sign: (message: Uint8Array) => Uint8Array;
+  counter: bigint;
+}
+
+function newWallet(operatorId: string): Wallet {
+  const privateKey = createPrivateKey({ key: Buffer.concat([pkcs8Ed25519Prefix, randomBytes(32)]), format: 'der', type: 'pkcs8' });
+  const publicKey = new Uint8Array(Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x!, 'base64url'));
+  return { id: walletIdFromPublicKey(publicKey), operatorId, publicKey, sign: (message) => cryptoSign(null, message, privateKey), counter: 0n };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function seed(pool: Pool, wallets: readonly Wallet[], operatorIds: readonly string[], operatorKeys: readonly Ed25519KeyPair[]): Promise<void> {
+  const reserveCreditedFen = 10n ** 15n;
+  for (const [index, operatorId] of operatorIds.entries()) {
+    const mine = wallets.filter((w) => w.operatorId === operatorId);
+    const issued = walletStartFen * BigInt(mine.length) + 10n ** 12n;
+    await pool.query(
+      `insert into operators (id, name, kind, public_key, reserve_ratio_bps, issue_quota_auto, reserve_credited, issued) values ($1, $1, 'bank', $2, 10000, 0, $3, $4)`,
+      [operatorId, Buffer.from(operatorKeys[index]!.publicKey), reserveCreditedFen.toString(), issued.toString()],
+    );
+    await pool.query(`insert into accounts (id, kind, operator_id, balance) values ($1, 'reserve', $2, $3), ($4, 'vault', $2, $5)`, [
+      `reserve:${operatorId}`,
+      operatorId,
+      (reserveCreditedFen - issued).toString(),
+      `vault:${operatorId}`,
+      (10n ** 12n).toString(),
+    ]);
+  }
+  await pool.query(`update accounts set balance = $1 where id = 'rtgs'`, [(-reserveCreditedFen * BigInt(operatorIds.length)).toString()]);
+  await pool.query(`insert into wallets (id, operator_id, wallet_class, public_key) select * from unnest($1::text[], $2::text[], $3::smallint[], $4::bytea[])`, [
+    wallets.map((w) => w.id),
+    wallets.map((w) => w.operatorId),
+    wallets.map(() => 1),
+    wallets.map((w) => Buffer.from(w.publicKey)),
+  ]);
+  await pool.query(
+    `insert into accounts (id, kind, balance, last_counter, day_key, day_total, year_key, year_total) select id, 'wallet', $2, 0, 0, 0, 0, 0 from unnest($1::text[]) as id`,
+    [wallets.map((w) => `wallet:${w.id}`), walletStartFen.toString()],
+  );
+  await pool.query('analyze');
+}
+
+/** A stand-in operator: checks each proposal as a bank does (minus its books) and endorses it. */
+async function startEndorser(kafka: Kafka, producer: Producer, operatorId: string, key: Ed25519KeyPair, centralBankPublicKey: Uint8Array, logger: Logger): Promise<BatchConsumer> {
+  const registry = new MessageRegistry([anchorBlockProposalV1] as MessageDefinition<unknown>[]);
+  let previous: { height: bigint; hash: Uint8Array; lastSequence: bigint } | undefined;
+  return startBatchConsumer({
+    kafka,
+    groupId: `bench-anchor-${operatorId}`,
+    topics: [operatorAnchorTopic(operatorId)],
+    logger,
+    handler: async (messages) => {
+      const out: { key: string; value: string }[] = [];
+      for (const message of messages) {
+        let proposal: AnchorBlockProposalV1;
+        try {
+          const envelope = registry.decode(message.value!);
+          proposal = envelope.body as AnchorBlockProposalV1;
+        } catch {
+          continue;
+        }
+        const header = headerFromWire(proposal.header);
+        const hash = blockHash(header);
+        const leaves = proposal.leafHashes.map(fromHex);
+        const linked = previous === undefined || (header.height === previous.height + 1n && bytesEqual(header.previousHash, previous.hash) && header.firstSequence === previous.lastSequence + 1n);
+        const included = proposal.entries.every((item) => bytesEqual(entryHash(entryFromWire(item.entry)), leaves[item.index]!));
+        if (!linked || !included || !verifyBlockSignature(hash, fromHex(proposal.centralBankSignature), centralBankPublicKey) || !bytesEqual(merkleRoot(leaves), header.merkleRoot)) {
+          throw new Error(`bench endorser ${operatorId}: block ${header.height} does not verify`);
+        }
+        previous = { height: header.height, hash, lastSequence: header.lastSequence };
+        const endorsement = endorseBlockHeader(header, operatorId, key.privateKey);
+        out.push({ key: operatorId, value: encodeMessage(anchorEndorsementV1, { operatorId, height: header.height.toString(), blockHash: toHex(hash), signature: toHex(endorsement.signature) }) });
+      }
+      if (out.length > 0) await producer.send({ topic: anchorEndorsementsTopic, acks: -1, messages: out });
+    },
+  });
+}
+
+interface RunResult {
+  transfersPerSecond: number;
+  accepted: number;
+  elapsedSeconds: number;
+  blocks?: number;
+  blockLagMsP50?: number;
+  blockLagMsP99?: number;
+}
+
+async function runOnce(label: string, sealerOn: boolean, env: Record<string, string>, logger: Logger): Promise<RunResult> {
+  const suffix = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const databaseName = `cbdc_bench_anchor_${suffix}`;
+  const adminDb = new Pool({ connectionString: env.DATABASE_ADMIN_URL, max: 1 });
+  await adminDb.query(`create database ${databaseName}`);
+  const url = new URL(env.DATABASE_ADMIN_URL!);
+  url.pathname = `/${databaseName}`;
+  const pool = createPool({ url: url.toString(), applicationName: 'bench-anchor', poolSizeMax: 8, statementTimeoutMs: 600_000 });
+  const brokers = env.KAFKA_BROKERS!.split(',');
+  const kafka = createKafka({ brokers, clientId: `bench-anchor-${suffix}`, logger });
+  const topic = `bench.anchor-ledger.${suffix}`;
+  const operatorIds = [`bench-a-${suffix}`, `bench-b-${suffix}`];
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    await runMigrations(pool, join(root, 'apps', 'central-bank', 'migrations'));
+    await ensureTopics(kafka, [{ name: topic, partitions: 1 }, { name: anchorEndorsementsTopic, partitions: 1 }, ...operatorIds.map((id) => ({ name: operatorAnchorTopic(id), partitions: 1 }))]);
+    const operatorKeys = operatorIds.map(() => generateKeyPairFast());
+    const wallets = Array.from({ length: walletCount }, (_, i) => newWallet(operatorIds[i % 2]!));
+    await seed(pool, wallets, operatorIds, operatorKeys);
+    const producer = await createProducer(kafka);
+    stops.push(() => producer.disconnect());
+    const messages: KeyedMessage[] = [];
+    for (let index = 0; index < payments; index++) {
+      const payer = wallets[Math.floor(Math.random() * wallets.length)]!;
+      const payee = wallets[(wallets.indexOf(payer) + 1 + Math.floor(Math.random() * (wallets.length - 1))) % wallets.length]!;
+      payer.counter += 1n;
+      messages.push(
+        paymentMessage(
+          { commandId: `${label}-${index}`, operatorId: payer.operatorId, payerWalletId: payer.id, payeeWalletId: payee.id, amount: BigInt(1 + Math.floor(Math.random() * amountFenMax)), counter: payer.counter },
+          payer.sign,
+        ),
+      );
+    }
+    console.log(`[${label}] producing ${payments} signed payments (not timed)`);
+    for (let start = 0; start < messages.length; start += produceChunkMessages) {
+      await producer.send({ topic, acks: -1, messages: messages.slice(start, start + produceChunkMessages).map((m) => ({ key: m.key, value: m.value })) });
+    }
+
+    const centralBankKey = await loadOrCreateCentralBankKey(pool);
+    const settings: AnchorSealerSettings = {
+      ANCHOR_ENABLED: true,
+      ANCHOR_BLOCK_ENTRIES_MAX: blockEntriesMax,
+      ANCHOR_BLOCK_INTERVAL_MS: blockIntervalMs,
+      ANCHOR_POLL_MS: 20,
+      ANCHOR_QUORUM: undefined,
+    };
+    if (sealerOn) {
+      for (const [index, operatorId] of operatorIds.entries()) {
+        const endorser = await startEndorser(kafka, producer, operatorId, operatorKeys[index]!, centralBankKey.publicKey, logger);
+        stops.push(() => endorser.stop());
+      }
+      const collector = new AnchorEndorsementsConsumer(pool, kafka, logger, { ...settings, CONSUMER_GROUP_PREFIX: `bench-anchor-${suffix}` });
+      await collector.onApplicationBootstrap();
+      stops.push(() => collector.onModuleDestroy());
+      const sealer = new AnchorSealer(pool, kafka, producer, logger, centralBankKey, settings);
+      sealer.onApplicationBootstrap();
+      stops.unshift(() => sealer.onModuleDestroy());
+    }
+
+    let seen = 0;
+    let firstBatchAt = 0;
+    let lastCommitAt = 0;
+    let done: () => void = () => undefined;
+    const finished = new Promise<void>((resolveDone) => (done = resolveDone));
+    const policy = createPolicy();
+    const runtime = await startLedgerEngine({
+      databaseUrl: url.toString(),
+      kafkaBrokers: brokers,
+      topic,
+      partitions: 1,
+      consumerGroup: `bench-anchor-${suffix}`,
+      centralBankPublicKey: centralBankKey.publicKey,
+      policy: () => policy,
+      logger,
+      batchSizeMax,
+      onBatch: (batch: BatchStats) => {
+        const now = performance.now();
+        if (firstBatchAt === 0) firstBatchAt = now - batch.totalMs;
+        seen += batch.commands;
+        lastCommitAt = now;
+        if (seen >= payments) done();
+      },
+    });
+    const timer = setTimeout(() => done(), drainTimeoutMs);
+    await finished;
+    clearTimeout(timer);
+    await runtime.close();
+    const accepted = Number((await pool.query<{ n: string }>(`select count(*) as n from ledger_commands where status = 'accepted'`)).rows[0]!.n);
+    const elapsedSeconds = (lastCommitAt - firstBatchAt) / 1000;
+    const result: RunResult = { transfersPerSecond: Math.round(accepted / elapsedSeconds), accepted, elapsedSeconds: Math.round(elapsedSeconds * 100) / 100 };
+    if (sealerOn) {
+      const deadline = Date.now() + finalTimeoutMs;
+      for (;;) {
+        const pending = await pool.query<{ sealed: string; final: string; through: string | null }>(
+          `select (select count(*) from anchor_blocks)::text as sealed, (select count(*) from anchor_blocks where final_at is not null)::text as final,
+                  (select max(last_sequence) from anchor_blocks where final_at is not null)::text as through`,
+        );
+        const maxSequence = (await pool.query<{ m: string | null }>(`select max(sequence)::text as m from ledger_commands`)).rows[0]!.m;
+        const row = pending.rows[0]!;
+        if (row.through !== null && row.through === maxSequence && row.sealed === row.final) break;
+        if (Date.now() > deadline) throw new Error(`[${label}] blocks not final after ${finalTimeoutMs} ms: ${JSON.stringify(row)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const lags = await pool.query<{ lag: string }>(
+        `select (extract(epoch from (b.final_at - lb.committed_at)) * 1000)::text as lag
+         from ledger_commands c join ledger_batches lb on lb.id = c.batch_id
+         join anchor_blocks b on c.sequence between b.first_sequence and b.last_sequence
+         where c.status = 'accepted'`,
+      );
+      const sorted = lags.rows.map((r) => Number(r.lag)).sort((x, y) => x - y);
+      result.blocks = Number((await pool.query<{ n: string }>('select count(*) as n from anchor_blocks')).rows[0]!.n);
+      result.blockLagMsP50 = Math.round(percentile(sorted, 50));
+      result.blockLagMsP99 = Math.round(percentile(sorted, 99));
+    }
+    console.log(`[${label}] ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    for (const stop of stops) await stop().catch(() => undefined);
+    const admin = kafka.admin();
+    await admin.connect().catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic, ...operatorIds.map(operatorAnchorTopic)] }).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+    await pool.end();
+    await adminDb.query(`drop database if exists ${databaseName} with (force)`).catch(() => undefined);
+    await adminDb.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const stackDir = process.env.STACK_DIR ?? join(root, '.stack');
+  const env = parseEnvFile(readFileSync(join(stackDir, 'env'), 'utf8')) as Record<string, string>;
+  const logger = createLogger({ app: 'bench-anchor', level: 'warn' });
+  const off = await runOnce('sealer-off', false, env, logger);
+  const on = await runOnce('sealer-on', true, env, logger);
+  const costPercent = Math.round((1 - on.transfersPerSecond / off.transfersPerSecond) * 1000) / 10;
+  const figures = { payments, wallets: walletCount, batchSizeMax, blockEntriesMax, blockIntervalMs, off, on, sealingCostPercent: costPercent, measuredAt: new Date().toISOString() };
+  console.log(JSON.stringify(figures, null, 2));
+  if (dryRun) return;
+  mkdirSync(join(root, 'bench-results'), { recursive: true });
+  writeFileSync(join(root, 'bench-results', 'anchor.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  upsertBenchmarkSection(
+    root,
+    'anchor',
+    `## Anchor sealing cost and block lag (\`npm run bench:anchor\`)
+
+Command: \`npm run bench:anchor -- --payments ${payments}\` (${new Date().toISOString().slice(0, 10)}; ${walletCount.toLocaleString('en')} wallets,
+${payments.toLocaleString('en')} signed payments pre-produced to Kafka and drained by the engine, once without and once with the
+sealer, the endorsement collector and two endorsing operators; blocks of at most ${blockEntriesMax} entries or ${blockIntervalMs} ms).
+
+| figure | value |
+|---|---|
+| ledger throughput, sealer off | ${off.transfersPerSecond.toLocaleString('en')} payments/s |
+| ledger throughput, sealer on | ${on.transfersPerSecond.toLocaleString('en')} payments/s |
+| sealing cost | ${costPercent}% |
+| blocks sealed | ${on.blocks} |
+| block lag (entry committed -> block final) p50 / p99 | ${on.blockLagMsP50} / ${on.blockLagMsP99} ms |
+
+Raw figures: \`bench-results/anchor.json\`.`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
