@@ -95,5 +95,6 @@ describe('benchmarkMarkdown', () => {
     const markdown = benchmarkMarkdown({ ...result, findMax: { maxRate: 2500, steps: [{ rate: 2500, durationSeconds: 60, rateAchieved: 2500, p99Ms: 90, errors: 0, passed: true }] } });
     expect(markdown).toContain('**2500/s**');
     expect(markdown).toContain('(find max)');
+    expect(benchmarkMarkdown({ ...result, findMax: { maxRate: null, steps: [] } })).toContain('**none found**');
   });
 });

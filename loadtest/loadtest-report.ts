@@ -176,7 +176,7 @@ export function renderHtmlReport(result: LoadtestResult): string {
     .map((name) => `<tr><th>${escapeHtml(name)}</th><td>${result.cpuSecondsPerProcess[name]}</td><td>${result.rssMbPerProcess[name] ?? ''}</td></tr>`)
     .join('');
   const findMax = result.findMax
-    ? `<h2>Find max</h2><p>Highest rate holding p99 &lt;= ${result.p99MaxMs} ms with 0 errors: <b>${result.findMax.maxRate ?? 'none'}</b></p><table><tr><th>rate</th><th>s</th><th>achieved</th><th>p99 ms</th><th>errors</th><th>pass</th></tr>${result.findMax.steps
+    ? `<h2>Find max</h2><p>Highest rate holding p99 &lt;= ${result.p99MaxMs} ms with 0 errors: <b>${result.findMax.maxRate === null ? 'none found' : `${result.findMax.maxRate}/s`}</b></p><table><tr><th>rate</th><th>s</th><th>achieved</th><th>p99 ms</th><th>errors</th><th>pass</th></tr>${result.findMax.steps
         .map((s) => `<tr><td>${s.rate}</td><td>${s.durationSeconds}</td><td>${s.rateAchieved}</td><td>${s.p99Ms}</td><td>${s.errors}</td><td>${s.passed ? 'yes' : 'no'}</td></tr>`)
         .join('')}</table>`
     : '';
@@ -218,7 +218,7 @@ export function benchmarkMarkdown(result: LoadtestResult): string {
     `CPU during the run: ${cpu || 'not measured'}. Wallets: ${result.wallets} (class ${result.walletClass}). ${result.durable ? 'Durable (synchronous_commit = on).' : 'NOT durable.'}`,
   ];
   if (result.findMax) {
-    lines.push('', `Highest rate with p99 <= ${result.p99MaxMs} ms and 0 errors: **${result.findMax.maxRate ?? 'none'}/s**. Steps: ${result.findMax.steps.map((s) => `${s.rate}/s ${s.passed ? 'pass' : 'fail'} (p99 ${s.p99Ms} ms, ${s.errors} errors)`).join('; ')}.`);
+    lines.push('', `Highest rate with p99 <= ${result.p99MaxMs} ms and 0 errors: **${result.findMax.maxRate === null ? 'none found' : `${result.findMax.maxRate}/s`}**. Steps: ${result.findMax.steps.map((s) => `${s.rate}/s ${s.passed ? 'pass' : 'fail'} (p99 ${s.p99Ms} ms, ${s.errors} errors)`).join('; ')}.`);
   }
   if (Object.keys(result.errorKinds).length > 0) {
     lines.push('', `Errors: ${Object.entries(result.errorKinds).map(([kind, count]) => `${kind} × ${count}`).join(', ')}.`);

@@ -474,7 +474,7 @@ async function main(): Promise<void> {
     writeFileSync(join(resultsDir, 'latest.html'), html);
     upsertBenchmarkSection(root, `loadtest-${options.scenario}${options.findMax ? '-find-max' : ''}`, benchmarkMarkdown(result));
     log(
-      `${passed ? 'PASS' : 'FAIL'} ${options.scenario}: target ${result.rateTarget}/s, achieved ${result.rateAchieved}/s, ${result.requests} requests, ${result.errors} errors, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms; settled in ledger ${result.settledInLedger}/${result.settledAnswers}; invariants ${result.invariantsOk ? 'hold' : 'FAILED'}${findMaxResult ? `; max rate ${findMaxResult.maxRate ?? 'none'}/s` : ''}`,
+      `${passed ? 'PASS' : 'FAIL'} ${options.scenario}: target ${result.rateTarget}/s, achieved ${result.rateAchieved}/s, ${result.requests} requests, ${result.errors} errors, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms; settled in ledger ${result.settledInLedger}/${result.settledAnswers}; invariants ${result.invariantsOk ? 'hold' : 'FAILED'}${findMaxResult ? `; max rate ${findMaxResult.maxRate === null ? 'none found' : `${findMaxResult.maxRate}/s`}` : ''}`,
     );
     if (Object.keys(result.errorKinds).length > 0) log(`errors: ${JSON.stringify(result.errorKinds)}`);
     log(`results: loadtest/results/${base}.json, loadtest/results/${base}.html (and latest.*); BENCHMARKS.md updated`);

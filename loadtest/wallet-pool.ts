@@ -80,6 +80,7 @@ export async function ensureWallets(system: SystemAccess, pool: PoolFile, role: 
   const missing = count - usable().length;
   if (missing > 0) {
     log(`seeding: opening ${missing} ${role} wallets (class ${walletClass}) over ${system.banks.length} banks`);
+    const began = Date.now();
     const opened: PoolWallet[] = [];
     for (const [bankIndex, bank] of system.banks.entries()) {
       const share = Math.floor(missing / system.banks.length) + (bankIndex < missing % system.banks.length ? 1 : 0);
@@ -89,6 +90,7 @@ export async function ensureWallets(system: SystemAccess, pool: PoolFile, role: 
     if (walletClass < walletClassOpened) await upgradeWallets(system, opened, walletClass, log);
     pool.wallets.push(...opened);
     writePool(system.stackDir, pool);
+    log(`seeding: ${missing} wallets open on the ledger in ${((Date.now() - began) / 1000).toFixed(1)} s`);
   }
   // Interleave the banks, so round-robin payers alternate between them.
   const byBank = system.banks.map((bank) => usable().filter((w) => w.bank === bank.operatorId));
@@ -191,6 +193,7 @@ export async function fundWallets(system: SystemAccess, wallets: readonly PoolWa
   const low = wallets.filter((w) => view.get(w.walletId)!.balance < minimumFen);
   if (low.length === 0) return;
   log(`seeding: loading ${low.length} wallets up to ${targetFen} fen`);
+  const began = Date.now();
   for (const bank of system.banks) {
     const mine = low.filter((w) => w.bank === bank.operatorId);
     if (mine.length === 0) continue;
@@ -218,6 +221,7 @@ export async function fundWallets(system: SystemAccess, wallets: readonly PoolWa
     const now = await ledgerWallets(system, low);
     return [...now.values()].every((w) => w.balance >= targetFen) ? true : null;
   }, setupWaitMs + low.length * waitPerWalletMs);
+  log(`seeding: ${low.length} loads settled in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 }
 
 /**

@@ -39,7 +39,7 @@ export const centralBankSettings = {
   /** ...or when this long has passed since the last block with at least one entry waiting. */
   ANCHOR_BLOCK_INTERVAL_MS: setting.int({ min: 1, max: 60_000, default: 200 }),
   /** How often the sealer looks for newly committed entries and advances its watermark. */
-  ANCHOR_POLL_MS: setting.int({ min: 1, max: 5_000, default: 20 }),
+  ANCHOR_POLL_MS: setting.int({ min: 1, max: 5_000, default: 50 }),
   /** Endorsements that make a block final; default a majority of the registered operators. */
   ANCHOR_QUORUM: setting.optional(setting.int({ min: 1, max: 256 })),
   /**

@@ -186,7 +186,7 @@ describe('the permissioned anchor log end to end', () => {
         walletId,
         Buffer.from(generateKeyPair().publicKey),
       ]);
-      const service = new EndorsementService(pool, producer, logger, key, { CENTRAL_BANK_PUBLIC_KEY: undefined, ANCHOR_RECORDS_WAIT_MS: 1_000 });
+      const service = new EndorsementService(pool, producer, logger, key, { CENTRAL_BANK_PUBLIC_KEY: centralKey.publicKeyHex, ANCHOR_RECORDS_WAIT_MS: 1_000 });
       const consumer = new AnchorProposalsConsumer(kafka, logger, service, { BANK_ID: id });
       banks.push({ id, database, pool, key, walletId, service, consumer });
     }

@@ -18,8 +18,14 @@ export const commercialBankSettings = {
    * repository root. Default `.stack/<BANK_ID>-api-keys.json`.
    */
   API_KEYS_FILE: setting.optional(setting.string()),
-  /** The central bank's public key (hex) that block signatures are checked with; pinned on first use when absent (demo). */
+  /**
+   * The central bank's public key (hex) that anchor block signatures are checked with. When absent,
+   * it is fetched once from the central bank (GET /v1/central-bank) and pinned in the database.
+   */
   CENTRAL_BANK_PUBLIC_KEY: setting.optional(setting.string({ pattern: /^[0-9a-f]{64}$/, patternHint: '32 bytes of lower-case hex' })),
+  /** Where to fetch that key; default http://127.0.0.1:$CENTRAL_BANK_PORT (7100), as the local system runs it. */
+  CENTRAL_BANK_URL: setting.optional(setting.string({ pattern: /^https?:\/\/\S+$/, patternHint: 'an http(s) URL' })),
+  CENTRAL_BANK_PORT: setting.optional(setting.int({ min: 1, max: 65535 })),
   /** How long a block proposal waits for this bank's books to catch up with the ledger before it is refused. */
   ANCHOR_RECORDS_WAIT_MS: setting.int({ min: 0, max: 600_000, default: 10_000 }),
   /** Payments a payer wallet may make per minute (Redis, fixed window); above it, 429 RATE_LIMITED. */

@@ -54,6 +54,11 @@ export const blocksPerTickMax = 64;
 export const retriesPerTickMax = 64;
 /** How long a standby process waits before trying to become the sealer again. */
 export const standbyRetryMs = 1_000;
+/**
+ * How often unproposed blocks and final blocks not yet announced are looked for. A new block is
+ * proposed at once; this only retries a failed send, and announces finality to the replicas.
+ */
+export const retryIntervalMs = 500;
 
 export type AnchorSealerSettings = Pick<
   CentralBankSettings,
@@ -68,6 +73,10 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
   private running: Promise<void> | undefined;
   private readonly watermark = new SealingWatermark();
   private lastSealAtMs = 0;
+  private lastRetryAtMs = 0;
+  /** The last block sealed, kept in memory while this process is the sealer (the only writer). */
+  private last: StoredBlock | undefined;
+  private lastLoaded = false;
   private readonly ensuredTopics = new Set<string>();
 
   constructor(
@@ -122,6 +131,7 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
       if (this.client !== undefined) await this.tick(this.client, false);
     } catch (error) {
       this.logger.error({ err: error }, 'anchor sealer tick failed; retrying');
+      this.lastLoaded = false;
       if (this.client !== undefined) {
         this.client.release(true);
         this.client = undefined;
@@ -151,7 +161,11 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
   async tick(client: PoolClient, flush: boolean): Promise<number> {
     const watermark = await this.watermark.advance(client);
     let sealed = 0;
-    let previous = await lastBlock(client);
+    if (!this.lastLoaded) {
+      this.last = await lastBlock(client);
+      this.lastLoaded = true;
+    }
+    let previous = this.last;
     let operators: string[] | undefined;
     while (sealed < blocksPerTickMax) {
       const after = previous?.header.lastSequence ?? 0n;
@@ -163,13 +177,17 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
       if (waiting < max && !due) break;
       const { block, entries } = await this.seal(client, previous, after, watermark);
       previous = block;
+      this.last = block;
       sealed++;
       // Proposed at once with the entries in hand; a failure leaves proposed_at null for the retry below.
       operators ??= [...(await operatorKeys(client)).keys()];
       await this.proposeEntries(client, block, entries, operators);
     }
-    for (const height of await heightsToPropose(client, retriesPerTickMax)) await this.propose(client, height);
-    for (const height of await heightsToAnnounce(client, retriesPerTickMax)) await this.announceFinal(client, height);
+    if (flush || Date.now() - this.lastRetryAtMs >= retryIntervalMs) {
+      this.lastRetryAtMs = Date.now();
+      for (const height of await heightsToPropose(client, retriesPerTickMax)) await this.propose(client, height);
+      for (const height of await heightsToAnnounce(client, retriesPerTickMax)) await this.announceFinal(client, height);
+    }
     return sealed;
   }
 

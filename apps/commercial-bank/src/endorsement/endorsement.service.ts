@@ -50,6 +50,10 @@ export const recordsWaitMsDefault = 10_000;
 export const recordsPollMs = 50;
 /** Blocks per page of GET /v1/blocks at most. */
 export const replicaPageMax = 100;
+/** The central bank's port when neither CENTRAL_BANK_URL nor CENTRAL_BANK_PORT is set (the local system's). */
+export const centralBankPortDefault = 7100;
+/** How long fetching the central bank's key may take. */
+export const centralBankFetchTimeoutMs = 5_000;
 
 export type ProposalOutcome = 'endorsed' | 'refused' | 'repeated';
 
@@ -60,7 +64,9 @@ export class EndorsementService {
     @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(OPERATOR_KEY) private readonly key: OperatorKey,
-    @Inject(COMMERCIAL_BANK_SETTINGS) private readonly settings: Pick<CommercialBankSettings, 'CENTRAL_BANK_PUBLIC_KEY' | 'ANCHOR_RECORDS_WAIT_MS'>,
+    @Inject(COMMERCIAL_BANK_SETTINGS)
+    private readonly settings: Pick<CommercialBankSettings, 'CENTRAL_BANK_PUBLIC_KEY' | 'ANCHOR_RECORDS_WAIT_MS'> &
+      Partial<Pick<CommercialBankSettings, 'CENTRAL_BANK_URL' | 'CENTRAL_BANK_PORT'>>,
   ) {}
 
   async handleProposal(proposal: AnchorBlockProposalV1): Promise<ProposalOutcome> {
@@ -118,7 +124,7 @@ export class EndorsementService {
   async handleFinal(final: AnchorBlockFinalV1): Promise<void> {
     const header = headerFromWire(final.header);
     const hash = blockHash(header);
-    const centralBankKey = await this.pinnedKey(undefined);
+    const centralBankKey = await this.pinnedKey();
     const signature = fromHex(final.centralBankSignature);
     if (centralBankKey === undefined || !verifyBlockSignature(hash, signature, centralBankKey)) {
       this.logger.warn({ height: header.height.toString() }, 'skipping a final block the central bank did not sign');
@@ -219,7 +225,8 @@ export class EndorsementService {
   }
 
   private async knowledge(proposal: AnchorBlockProposalV1, header: BlockHeader): Promise<BankKnowledge> {
-    const centralBankPublicKey = (await this.pinnedKey(proposal.centralBankPublicKey))!;
+    const centralBankPublicKey = await this.pinnedKey();
+    if (centralBankPublicKey === undefined) throw new Error('the central bank key is not known yet (CENTRAL_BANK_PUBLIC_KEY, or the central bank unreachable)');
     const previousRow = await this.pool.query<{ height: string; block_hash: Buffer; last_sequence: string }>(
       'select height::text as height, block_hash, last_sequence::text as last_sequence from anchor_replica_blocks where height < $1 order by anchor_replica_blocks.height desc limit 1',
       [header.height.toString()],
@@ -262,17 +269,35 @@ export class EndorsementService {
   }
 
   /**
-   * The central bank's key this bank trusts: pinned in anchor_trust from the setting, or else from
-   * the first proposal seen (trust on first use, for the demo; production sets the setting).
+   * The central bank's key this bank trusts, pinned in anchor_trust: from the setting, or else
+   * fetched once from the central bank over HTTP (never taken from a proposal, which could be
+   * anyone's). Undefined while the central bank cannot be reached; the caller retries.
    */
-  private async pinnedKey(offered: string | undefined): Promise<Uint8Array | undefined> {
-    const configured = this.settings.CENTRAL_BANK_PUBLIC_KEY ?? offered;
-    if (configured !== undefined) {
-      await this.pool.query('insert into anchor_trust (id, central_bank_public_key) values (1, $1) on conflict (id) do nothing', [Buffer.from(fromHex(configured))]);
+  private async pinnedKey(): Promise<Uint8Array | undefined> {
+    const read = async (): Promise<Uint8Array | undefined> => {
+      const pinned = await this.pool.query<{ central_bank_public_key: Buffer }>('select central_bank_public_key from anchor_trust where id = 1');
+      const row = pinned.rows[0];
+      return row === undefined ? undefined : new Uint8Array(row.central_bank_public_key);
+    };
+    const known = await read();
+    if (known !== undefined) return known;
+    const configured = this.settings.CENTRAL_BANK_PUBLIC_KEY ?? (await this.fetchCentralBankKey());
+    if (configured === undefined) return undefined;
+    await this.pool.query('insert into anchor_trust (id, central_bank_public_key) values (1, $1) on conflict (id) do nothing', [Buffer.from(fromHex(configured))]);
+    return read();
+  }
+
+  private async fetchCentralBankKey(): Promise<string | undefined> {
+    const url = this.settings.CENTRAL_BANK_URL ?? `http://127.0.0.1:${this.settings.CENTRAL_BANK_PORT ?? centralBankPortDefault}`;
+    try {
+      const response = await fetch(`${url.replace(/\/+$/, '')}/v1/central-bank`, { signal: AbortSignal.timeout(centralBankFetchTimeoutMs) });
+      const body = (await response.json()) as { publicKey?: unknown };
+      if (response.ok && typeof body.publicKey === 'string' && /^[0-9a-f]{64}$/.test(body.publicKey)) return body.publicKey;
+      this.logger.warn({ url, status: response.status }, 'the central bank did not give its public key');
+    } catch (error) {
+      this.logger.warn({ url, err: error }, 'cannot reach the central bank for its public key');
     }
-    const pinned = await this.pool.query<{ central_bank_public_key: Buffer }>('select central_bank_public_key from anchor_trust where id = 1');
-    const row = pinned.rows[0];
-    return row === undefined ? undefined : new Uint8Array(row.central_bank_public_key);
+    return undefined;
   }
 
   private async insertBlock(client: PoolClient, header: BlockHeader, hash: Uint8Array, signature: Uint8Array, leafHashes: Buffer | null): Promise<void> {

@@ -13,7 +13,7 @@ import {
   type WalletCreditsV1,
 } from '@cbdc/contracts';
 import { PG_POOL, withTransaction } from '@cbdc/platform';
-import { formatPaymentRequestUri, paymentIdForRequest, WalletSdkError } from '@cbdc/wallet-sdk';
+import { formatPaymentRequestUri, paymentIdForRequest, requestPaymentIdPrefix, WalletSdkError } from '@cbdc/wallet-sdk';
 import { COMMERCIAL_BANK_SETTINGS, KYC_CIPHER } from '../commercial-bank.tokens';
 import type { CommercialBankSettings } from '../commercial-bank.settings';
 import { ApiError } from '../http/api-error';
@@ -173,6 +173,8 @@ export class MerchantsService {
    * else is not a request payment and changes nothing here.
    */
   async onCredit(client: PoolClient, credit: LedgerCredit): Promise<void> {
+    // Only a derived id can pay a request: other payments skip the lookup (the payment hot path).
+    if (!credit.paymentId.startsWith(requestPaymentIdPrefix)) return;
     const found = await client.query<{ request_id: string; wallet_id: string; amount: string; reference: string; expires_at: Date }>(
       `select request_id, wallet_id, amount, reference, expires_at from payment_requests
        where payment_id = $1 and wallet_id = $2 and status = 'open' for update`,

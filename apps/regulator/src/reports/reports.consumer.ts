@@ -84,7 +84,9 @@ export class ReportsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       } else if (envelope.type === commandResultsV1.type) {
         for (const result of (envelope.body as CommandResultsV1).results) {
           if (result.status !== 'accepted' || result.sequence === undefined) {
-            if (result.status === 'rejected') this.logger.error({ commandId: result.commandId, code: result.code }, 'the ledger refused an audit record');
+            const ours = await this.pool.query('select 1 from audit_records where anchor_command_id = $1', [result.commandId]);
+            // A refused anchor is an incident: the record stays unanchored until someone looks.
+            if (ours.rows.length > 0) this.logger.error({ commandId: result.commandId, code: result.code }, 'the ledger refused an audit record of ours');
             continue;
           }
           await this.pool.query('update audit_records set anchored_sequence = $2 where anchor_command_id = $1', [result.commandId, result.sequence.toString()]);
