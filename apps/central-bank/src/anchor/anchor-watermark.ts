@@ -55,8 +55,10 @@ export async function takeCandidate(client: PoolClient): Promise<WatermarkCandid
     `select (case when is_called then last_value else last_value - 1 end)::text as highest from ledger_entry_sequence`,
   );
   const open = await client.query<{ vxid: string }>(
-    `select virtualxid as vxid from pg_locks
-     where locktype = 'virtualxid' and granted and mode = 'ExclusiveLock' and pid <> pg_backend_pid()`,
+    // Only sessions of this database can draw this database's sequence; other databases of the
+    // cluster (the banks', in the local stack) are left out, so their long transactions cannot stall sealing.
+    `select l.virtualxid as vxid from pg_locks l join pg_stat_activity a on a.pid = l.pid
+     where l.locktype = 'virtualxid' and l.granted and l.mode = 'ExclusiveLock' and l.pid <> pg_backend_pid() and a.datname = current_database()`,
   );
   return { highestDrawn: BigInt(drawn.rows[0]!.highest), openTransactions: open.rows.map((row) => row.vxid) };
 }
