@@ -2,6 +2,7 @@
  * The scripted demo scenario, run against the running system by `npm run demo`. Each step prints
  * what it did; the scenario exits 0 only if every step, and the ledger invariants, hold.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { InvariantReportV1 } from '@cbdc/contracts';
@@ -11,6 +12,10 @@ import { parseEnvFile, systemApps } from './system-processes';
 const requestTimeoutMs = 15_000;
 /** How long the Kafka round trip may keep failing after a cold start before the step fails. */
 const kafkaReadyWaitMs = 60_000;
+/** How long the audit step waits for the last entries to be sealed and endorsed. */
+const anchorSettleWaitMs = 20_000;
+/** The compiled `cbdc` command line (demo.ts runs compiled, from dist/scripts). */
+const cliPath = resolve(__dirname, '..', 'apps', 'cli', 'src', 'main.js');
 
 async function http(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, apiKey?: string): Promise<{ status: number; json: unknown }> {
   const headers: Record<string, string> = {};
@@ -144,6 +149,39 @@ export function demoSteps(urls: Record<string, string>, stackDir: string): { ste
         return `outstanding ${String(supply.outstanding)} fen; ${invariants.map((i) => `invariant ${i.invariant}: ${i.status}`).join(', ')}`;
       },
     },
+    ...[
+      { name: 'the central bank', variable: 'DATABASE_URL_CENTRAL_BANK' },
+      ...banks.map((bank) => ({ name: `${bank.name}'s replica`, variable: `DATABASE_URL_${bank.name.replace('-', '_').toUpperCase()}` })),
+    ].map((chain) => ({
+      name: `cbdc audit verify on ${chain.name}'s chain, with the keys each party publishes (exit 0)`,
+      run: async () => {
+        // The keys come from the parties themselves, not from the database under audit.
+        const centralBank = expectStatus(await http('GET', `${urls.CENTRAL_BANK_URL!}/v1/central-bank`), 200, 'central bank key');
+        const operatorKeys: string[] = [];
+        for (const bank of banks) {
+          const operator = expectStatus(await http('GET', `${bank.url}/v1/operator`), 200, 'operator key');
+          operatorKeys.push('--operator-key', `${bank.name}=${String(operator.publicKey)}`);
+        }
+        const args = ['audit', 'verify', '--database-url', urls[chain.variable]!, '--central-bank-key', String(centralBank.publicKey), ...operatorKeys, '--json'];
+        // The last entries are sealed within the block interval and endorsed moments later.
+        const deadline = Date.now() + anchorSettleWaitMs;
+        for (;;) {
+          const result = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', timeout: 60_000 });
+          let report: { ok?: boolean; blocks?: number; pendingTail?: number; unsealedEntries?: number; entriesRecomputed?: number } = {};
+          try {
+            report = JSON.parse(result.stdout) as typeof report;
+          } catch {
+            // Not JSON: reported below with the output.
+          }
+          const settled = report.pendingTail === 0 && (chain.variable !== 'DATABASE_URL_CENTRAL_BANK' || report.unsealedEntries === 0);
+          if (result.status === 0 && report.ok === true && (settled || Date.now() > deadline)) {
+            return `exit 0: ${String(report.blocks)} blocks, ${String(report.entriesRecomputed)} entries recomputed, ${String(report.pendingTail)} awaiting endorsement, ${String(report.unsealedEntries ?? 0)} not sealed yet`;
+          }
+          if (result.status !== 0 || Date.now() > deadline) throw new Error(`exit ${String(result.status)}: ${(result.stdout + result.stderr).slice(0, 800)}`);
+          await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+        }
+      },
+    })),
   ];
   return { steps: [...infrastructure, ...lifecycle.steps, ...closing], cleanup: lifecycle.cleanup };
 }

@@ -9,7 +9,7 @@ import { keysShowCommand } from './commands/keys-show.command';
 import { payRequestCreateCommand } from './commands/pay-request-create.command';
 import { payRequestShowCommand } from './commands/pay-request-show.command';
 import { regulatorKeygenCommand } from './commands/regulator-keygen.command';
-import { regulatorApproveCommand, regulatorOpenCommand, regulatorRequestCommand } from './commands/regulator-unmask.command';
+import { regulatorApproveCommand, regulatorOpenCommand, regulatorReportsCommand, regulatorRequestCommand } from './commands/regulator-unmask.command';
 import { balanceCommand } from './commands/balance.command';
 import { historyCommand } from './commands/history.command';
 import { loadCommand } from './commands/load.command';
@@ -49,4 +49,5 @@ export const commandTable: readonly CliCommand[] = [
   regulatorRequestCommand,
   regulatorApproveCommand,
   regulatorOpenCommand,
+  regulatorReportsCommand,
 ];

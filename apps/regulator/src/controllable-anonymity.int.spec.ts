@@ -3,8 +3,9 @@
 // name, ID number or phone anywhere, a large payment and a structuring run produce reports that
 // the regulator stores once each (delivered twice), an unmasking with k-1 approvals decrypts
 // nothing while k distinct officials' shares open the identity for the requester only, and the
-// opening's audit record is anchored as an accepted ledger entry; a bank serves only its own
-// wallets and reads only its own topics, and a payee sees the payer only as a wallet id.
+// opening's audit record is anchored as an accepted ledger entry (also through the officials'
+// command line); a bank serves only its own wallets and reads only its own topics, and a payee
+// sees the payer only as a wallet id.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import {
   openOfficialShare,
   operatorEventsTopic,
   paymentMessage,
+  regulatorOfficialKeyV1,
   regulatorPublicMaterialV1,
   regulatorRequestBodyText,
   regulatorServiceKeyV1,
@@ -44,6 +46,8 @@ import { tailReportsOnce } from '../../central-bank/src/reports/report-tailer';
 import { CommercialBankModule } from '../../commercial-bank/src/commercial-bank.module';
 // eslint-disable-next-line no-restricted-imports -- tests only.
 import { loadCommercialBankSettings } from '../../commercial-bank/src/commercial-bank.settings';
+// eslint-disable-next-line no-restricted-imports -- tests only: the officials' command line, in-process.
+import { run as cbdc } from '../../cli/src/cli';
 import { RegulatorModule } from './regulator.module';
 import { regulatorPublicFileName, regulatorServiceKeyFileName, regulatorSettings } from './regulator.settings';
 
@@ -153,6 +157,9 @@ describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy bou
     mkdirSync(keysDir, { recursive: true });
     writeFileSync(path.join(keysDir, regulatorPublicFileName), encodeMessage(regulatorPublicMaterialV1, ceremony.material));
     writeFileSync(path.join(keysDir, regulatorServiceKeyFileName), encodeMessage(regulatorServiceKeyV1, ceremony.serviceKey), { mode: 0o600 });
+    for (const official of ceremony.officialKeys) {
+      writeFileSync(path.join(keysDir, `${official.officialId}.json`), encodeMessage(regulatorOfficialKeyV1, official), { mode: 0o600 });
+    }
 
     centralDatabase = await freshDatabase('anonymity_central');
     bankDatabase = await freshDatabase('anonymity_bank');
@@ -344,6 +351,36 @@ describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy bou
     const trail = await regulatorCall(official(2), 'GET', `/v1/unmasking-requests/${requestId}/audit`);
     expect((trail.body as unknown as { action: string }[]).map((r) => r.action)).toEqual(['requested', 'approved', 'refused', 'refused', 'approved', 'opened']);
     expect(JSON.stringify(trail.body)).not.toContain(person.name);
+  });
+
+  it('lets officials do the same with the command line: list reports, request, approve with their own files, open', async () => {
+    const cli = async (argv: string[]): Promise<{ code: number; json: Record<string, unknown>; stderr: string }> => {
+      let stdout = '';
+      let stderr = '';
+      const code = await cbdc([...argv, '--url', regulatorUrl, '--json'], {
+        stdout: (text) => void (stdout += text),
+        stderr: (text) => void (stderr += text),
+        env: {},
+        now: () => new Date(),
+        cwd: keysDir,
+      });
+      return { code, json: JSON.parse(stdout || '{}') as Record<string, unknown>, stderr };
+    };
+    const reports = await cli(['regulator', 'reports', '--official', 'official-3.json']);
+    expect(reports.code).toBe(0);
+    expect((reports.json.reports as unknown[]).length).toBe(2);
+    const requestId = `unmask-payer-${suffix}`;
+    const request = ['--request-id', requestId];
+    expect((await cli(['regulator', 'request', '--official', 'official-3.json', ...request, '--case', 'CASE-2026-118', '--legal-basis', 'court order 2026-77', '--wallet', payerId])).code).toBe(0);
+    expect((await cli(['regulator', 'approve', '--official', 'official-3.json', '--public', regulatorPublicFileName, ...request])).code).toBe(0);
+    const early = await cli(['regulator', 'open', '--official', 'official-3.json', ...request]);
+    expect(early.code).toBe(1);
+    expect(JSON.stringify(early)).toContain('THRESHOLD_NOT_MET');
+    expect((await cli(['regulator', 'approve', '--official', 'official-1.json', '--public', regulatorPublicFileName, ...request])).code).toBe(0);
+    const opened = await cli(['regulator', 'open', '--official', 'official-3.json', ...request]);
+    expect(opened.code).toBe(0);
+    expect(opened.json.identity).toMatchObject({ walletId: payerId, operatorId: otherBankId, ...payerIdentity });
+    await accepted([opened.json.anchorCommandId as string]);
   });
 
   it('keeps operators apart: a bank serves only its wallets and reads only its own topics; a payee sees only the payer pseudonym', async () => {

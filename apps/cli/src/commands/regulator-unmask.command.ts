@@ -3,7 +3,7 @@
 // X25519 key) and submits it; `open` (by the requester, after k approvals) prints the identity.
 import { openOfficialShare } from '@cbdc/contracts';
 import { toHex } from '@cbdc/crypto';
-import { requiredOption, type CliCommand } from '../cli-command';
+import { integerOption, requiredOption, type CliCommand } from '../cli-command';
 import { callRegulator, officialOptions, readOfficial, readPublicMaterial } from './regulator-official';
 
 export const regulatorRequestCommand: CliCommand = {
@@ -66,6 +66,24 @@ export const regulatorOpenCommand: CliCommand = {
         `phone        ${String(identity.phone)}`,
         `audit digest ${String(answer.auditDigest)} (ledger command ${String(answer.anchorCommandId)})`,
       ],
+    };
+  },
+};
+
+export const regulatorReportsCommand: CliCommand = {
+  words: ['regulator', 'reports'],
+  summary: 'list the reports the regulator received, newest first (signed by an official)',
+  usage: '--official <file> [--limit <n>] [--url <regulator>]',
+  options: { ...officialOptions, limit: { type: 'string' } },
+  positionals: { min: 0, max: 0 },
+  async run({ options, io }) {
+    const official = await readOfficial(io, options);
+    const limit = integerOption(options, 'limit', 20, 1, 100);
+    const answer = await callRegulator(io, options, official, 'GET', `/v1/reports?limit=${limit}`);
+    const reports = answer.reports as { reportId: string; reportKind: string; payments: { amount: string }[]; escrows: { walletId: string }[] }[];
+    return {
+      json: answer,
+      lines: reports.length === 0 ? ['no reports'] : reports.map((r) => `${r.reportKind.padEnd(12)} ${r.reportId}  ${r.payments.length} payment(s), wallets ${r.escrows.map((e) => e.walletId).join(', ')}`),
     };
   },
 };

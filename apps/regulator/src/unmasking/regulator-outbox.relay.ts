@@ -56,7 +56,9 @@ export class RegulatorOutboxRelay implements OnApplicationBootstrap, OnModuleDes
         for (const row of result.rows) {
           await this.producer.send({ topic: row.topic, acks: -1, messages: [{ key: row.key, value: JSON.stringify(row.payload) }] });
         }
-        await client.query('update outbox set published_at = now() where id = any($1)', [result.rows.map((r) => r.id)]);
+        // clock_timestamp(), not now(): this transaction may have begun before the row's own
+        // transaction committed, and now() would then break the check published_at >= created_at.
+        await client.query('update outbox set published_at = clock_timestamp() where id = any($1)', [result.rows.map((r) => r.id)]);
         return result.rows.length;
       });
       if (sent < outboxPublishRowsMax) return;
