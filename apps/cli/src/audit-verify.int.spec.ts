@@ -187,7 +187,7 @@ describe('the permissioned anchor log end to end', () => {
         Buffer.from(generateKeyPair().publicKey),
       ]);
       const service = new EndorsementService(pool, producer, logger, key, { CENTRAL_BANK_PUBLIC_KEY: centralKey.publicKeyHex, ANCHOR_RECORDS_WAIT_MS: 1_000 });
-      const consumer = new AnchorProposalsConsumer(kafka, logger, service, { BANK_ID: id });
+      const consumer = new AnchorProposalsConsumer(kafka, logger, service, { BANK_ID: id, KAFKA_SESSION_TIMEOUT_MS: 10_000 });
       banks.push({ id, database, pool, key, walletId, service, consumer });
     }
     await ensureTopics(kafka, [{ name: anchorEndorsementsTopic, partitions: 1 }, ...banks.map((b) => ({ name: operatorAnchorTopic(b.id), partitions: 1 }))]);

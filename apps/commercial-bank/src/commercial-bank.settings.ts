@@ -28,6 +28,12 @@ export const commercialBankSettings = {
   CENTRAL_BANK_PORT: setting.optional(setting.int({ min: 1, max: 65535 })),
   /** How long a block proposal waits for this bank's books to catch up with the ledger before it is refused. */
   ANCHOR_RECORDS_WAIT_MS: setting.int({ min: 0, max: 600_000, default: 10_000 }),
+  /**
+   * How long Kafka waits for a silent consumer of this bank before giving its partitions to
+   * another member: a bank restarted after a crash resumes its topics about this long later.
+   * The broker refuses less than its group.min.session.timeout.ms (6 s by default).
+   */
+  KAFKA_SESSION_TIMEOUT_MS: setting.int({ min: 6_000, max: 300_000, default: 10_000 }),
   /** Payments a payer wallet may make per minute (Redis, fixed window); above it, 429 RATE_LIMITED. */
   PAYMENT_RATE_PER_WALLET_PER_MINUTE: setting.int({ min: 1, max: 1_000_000, default: 120 }),
   /** How long POST /v1/payments waits for the ledger's decision before answering 202 pending. */

@@ -76,6 +76,8 @@ describe('bank killed at each step of load and unload', () => {
         API_KEYS_FILE: keysFile,
         LOG_LEVEL: 'warn',
         CBDC_TEST_CRASH_AT: crashAt,
+        // The broker's least: the restarted bank gets its partitions back ~6 s after the kill.
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
       },
     });
     bank = started;

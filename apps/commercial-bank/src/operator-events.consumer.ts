@@ -23,6 +23,7 @@ export class OperatorEventsConsumer implements OnApplicationBootstrap, OnModuleD
   private consumer: BatchConsumer | undefined;
   private readonly registry = new MessageRegistry([diagnosticPongV1, commandResultsV1, walletCreditsV1, issueRecallStatusV1]);
   private readonly operatorId: string;
+  private readonly sessionTimeoutMs: number;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -34,6 +35,7 @@ export class OperatorEventsConsumer implements OnApplicationBootstrap, OnModuleD
     @Inject(COMMERCIAL_BANK_SETTINGS) settings: CommercialBankSettings,
   ) {
     this.operatorId = settings.BANK_ID;
+    this.sessionTimeoutMs = settings.KAFKA_SESSION_TIMEOUT_MS;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,6 +45,8 @@ export class OperatorEventsConsumer implements OnApplicationBootstrap, OnModuleD
       groupId: `${this.operatorId}.events`,
       topics: [operatorEventsTopic(this.operatorId)],
       handler: async (messages) => this.handle(messages),
+      sessionTimeoutMs: this.sessionTimeoutMs,
+      heartbeatIntervalMs: Math.floor(this.sessionTimeoutMs / 3),
       logger: this.logger,
     });
   }

@@ -31,7 +31,7 @@ export class AnchorProposalsConsumer implements OnApplicationBootstrap, OnModule
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(EndorsementService) private readonly endorsement: EndorsementService,
-    @Inject(COMMERCIAL_BANK_SETTINGS) private readonly settings: Pick<CommercialBankSettings, 'BANK_ID'>,
+    @Inject(COMMERCIAL_BANK_SETTINGS) private readonly settings: Pick<CommercialBankSettings, 'BANK_ID' | 'KAFKA_SESSION_TIMEOUT_MS'>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,6 +45,8 @@ export class AnchorProposalsConsumer implements OnApplicationBootstrap, OnModule
           await context.heartbeat();
         }
       },
+      sessionTimeoutMs: this.settings.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: Math.floor(this.settings.KAFKA_SESSION_TIMEOUT_MS / 3),
       logger: this.logger,
     });
   }
