@@ -10,6 +10,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import {
   BankApi,
   BankApiError,
@@ -24,8 +25,14 @@ export interface DemoHttp {
   (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, apiKey?: string): Promise<{ status: number; json: unknown }>;
 }
 
+/** Runs the compiled `cbdc` command line with `--json`: its exit status and parsed output. */
+export type DemoCli = (args: readonly string[]) => { status: number | null; json: Record<string, unknown> };
+
 export interface LifecycleContext {
   readonly http: DemoHttp;
+  readonly cli: DemoCli;
+  readonly stackDir: string;
+  readonly regulatorUrl: string;
   readonly centralBankUrl: string;
   readonly centralBankKey: () => Promise<string>;
   readonly banks: readonly { readonly name: string; readonly url: string; readonly staffKey: string }[];
@@ -104,6 +111,11 @@ export function lifecycleSteps(context: LifecycleContext): { steps: Step[]; clea
   let merchantSecret = '';
   let requestUri = '';
   let requestId = '';
+  const payments = new Map<string, string>();
+  const unmaskingId = `demo-unmask-${run}`;
+  const official = (n: number) => join(context.stackDir, 'regulator', 'officials', `official-${n}.json`);
+  const regulatorPublic = join(context.stackDir, 'regulator', 'regulator-public.json');
+  const regulatorCli = (args: readonly string[]) => context.cli(['regulator', ...args, '--url', context.regulatorUrl]);
 
   const walletOf = async (h: Holder) => api(h.bank).wallet(h.keys.walletId);
   const centralBalance = async (account: string): Promise<bigint> => {
@@ -187,6 +199,7 @@ export function lifecycleSteps(context: LifecycleContext): { steps: Step[]; clea
     const payee = holder(to);
     const answer = await api(payer.bank).pay(payer.keys, payer.counters, { payeeWalletId: payee.keys.walletId, amount });
     if (answer.status !== 'settled') throw new Error(`payment ${answer.paymentId} is ${answer.status}`);
+    payments.set(`${from}->${to}`, answer.paymentId);
     // The payee's bank learns of the credit on its own topic; its mirror follows within moments.
     const payeeBalance = await waitUntil(`${to}'s credit`, async () => {
       const history = await api(payee.bank).history(payee.keys);
@@ -249,15 +262,22 @@ export function lifecycleSteps(context: LifecycleContext): { steps: Step[]; clea
       },
     },
     {
-      name: 'alice (bank-a) pays the request from its URI; paying it again gets the same answer, not a second payment',
+      name: 'alice (bank-a) pays the request from its URI; scanning it again cannot pay it twice',
       run: async () => {
         const alice = holder('alice');
         const first = await api('bank-a').payRequest(alice.keys, alice.counters, requestUri);
-        const again = await api('bank-a').payRequest(alice.keys, alice.counters, requestUri);
-        if (first.status !== 'settled' || again.status !== 'settled' || first.sequence !== again.sequence) {
-          throw new Error(`first ${JSON.stringify(first)} / again ${JSON.stringify(again)}`);
+        if (first.status !== 'settled') throw new Error(`the request's payment is ${first.status}`);
+        // A second scan signs a new instruction under the same derived payment id: refused, not paid.
+        try {
+          await api('bank-a').payRequest(alice.keys, alice.counters, requestUri);
+          throw new Error('a second payment of the same request was accepted');
+        } catch (error) {
+          if (!(error instanceof BankApiError) || error.status !== 409) throw error;
+          const history = await api('bank-a').history(alice.keys);
+          const paid = history.entries.filter((entry) => entry.reference === first.paymentId).length;
+          if (paid !== 1) throw new Error(`alice's history shows the request paid ${paid} times`);
+          return `settled once, at entry ${String(first.sequence)}; the second scan got 409 ${error.code}`;
         }
-        return `settled once, at entry ${String(first.sequence)}`;
       },
     },
     {
@@ -291,6 +311,57 @@ export function lifecycleSteps(context: LifecycleContext): { steps: Step[]; clea
     {
       name: 'a large payment (50,000 yuan, the reporting threshold): alice (class 1) -> dave (class 1)',
       run: () => pay('alice', 'dave', parseYuan('50000')),
+    },
+    {
+      name: 'the regulator receives a large-value report of it, carrying both wallets\' escrows (never the identities)',
+      run: async () => {
+        const paymentId = payments.get('alice->dave')!;
+        const report = await waitUntil('large-value report', async () => {
+          const listed = regulatorCli(['reports', '--official', official(1), '--limit', '50']);
+          if (listed.status !== 0) throw new Error(`regulator reports: ${JSON.stringify(listed.json)}`);
+          const reports = listed.json.reports as { reportId: string; reportKind: string; payments: { paymentId: string }[]; escrows: { walletId: string; escrow?: string | null }[] }[];
+          return reports.find((r) => r.payments.some((p) => p.paymentId === paymentId));
+        });
+        const sealed = report.escrows.filter((e) => typeof e.escrow === 'string' && e.escrow.length > 0).length;
+        if (JSON.stringify(report).includes('Dave Demo')) throw new Error('the report carries a name in clear');
+        return `${report.reportKind} report ${report.reportId}: payment ${paymentId}, ${sealed} of ${report.escrows.length} escrows sealed`;
+      },
+    },
+    {
+      name: "unmasking dave's wallet (k = 2 of 3): a request and ONE approval are not enough, and nothing is decrypted",
+      run: async () => {
+        const request = regulatorCli([
+          'request', '--official', official(1), '--request-id', unmaskingId, '--case', `CASE-${run}`,
+          '--legal-basis', 'Anti-Money Laundering Law art. 32: large-value transaction review', '--wallet', holder('dave').keys.walletId,
+        ]);
+        if (request.status !== 0) throw new Error(`request: ${JSON.stringify(request.json)}`);
+        const approve = regulatorCli(['approve', '--official', official(1), '--public', regulatorPublic, '--request-id', unmaskingId]);
+        if (approve.status !== 0) throw new Error(`approve: ${JSON.stringify(approve.json)}`);
+        const open = regulatorCli(['open', '--official', official(1), '--request-id', unmaskingId]);
+        const code = (open.json.error as { code?: string } | undefined)?.code;
+        if (open.status === 0 || code !== 'THRESHOLD_NOT_MET') throw new Error(`opening with one approval: exit ${String(open.status)} ${JSON.stringify(open.json)}`);
+        return `requested by official-1, approved by official-1; open refused: ${code}`;
+      },
+    },
+    {
+      name: 'a second official approves: the requester opens the escrow, and the audit record becomes an entry of the anchored chain',
+      run: async () => {
+        const approve = regulatorCli(['approve', '--official', official(2), '--public', regulatorPublic, '--request-id', unmaskingId]);
+        if (approve.status !== 0) throw new Error(`approve: ${JSON.stringify(approve.json)}`);
+        const open = regulatorCli(['open', '--official', official(1), '--request-id', unmaskingId]);
+        if (open.status !== 0) throw new Error(`open: ${JSON.stringify(open.json)}`);
+        const identity = open.json.identity as { name?: string; walletId?: string };
+        if (identity.name !== 'Dave Demo' || identity.walletId !== holder('dave').keys.walletId) throw new Error(`opened ${JSON.stringify(identity)}`);
+        const commandId = String(open.json.anchorCommandId);
+        const key = await context.centralBankKey();
+        const proof = await waitUntil('the audit record in a final block', async () => {
+          const result = await http('GET', `${context.centralBankUrl}/v1/proofs/payments/${encodeURIComponent(commandId)}`, undefined, key);
+          if (result.status !== 200) return undefined;
+          const body = result.json as { final?: boolean; block?: { header?: { height?: string } }; entry?: { sequence?: string } };
+          return body.final ? body : undefined;
+        });
+        return `identity of ${identity.walletId.slice(0, 12)}… shown to the requester; audit digest ${String(open.json.auditDigest).slice(0, 16)}… is entry ${String(proof.entry?.sequence)} in final block ${String(proof.block?.header?.height)}`;
+      },
     },
     {
       name: 'unload: dave turns 20,000 yuan of digital cash back into his deposit',

@@ -53,6 +53,16 @@ async function staffKey(stackDir: string, centralBankUrl: string): Promise<strin
   throw new Error(`no API keys file in ${stackDir} belongs to the running central bank`);
 }
 
+/** The compiled `cbdc` with `--json`: its exit status and its one JSON document. */
+function runCli(args: readonly string[]): { status: number | null; json: Record<string, unknown> } {
+  const result = spawnSync(process.execPath, [cliPath, ...args, '--json'], { encoding: 'utf8', timeout: 60_000 });
+  try {
+    return { status: result.status, json: JSON.parse(result.stdout) as Record<string, unknown> };
+  } catch {
+    return { status: result.status, json: { error: { code: 'NOT_JSON', message: (result.stdout + result.stderr).slice(0, 800) } } };
+  }
+}
+
 /** A bank's staff key, written by the bank at first start (mode 0600). */
 function bankStaffKey(stackDir: string, bank: string): string {
   const file = JSON.parse(readFileSync(join(stackDir, `${bank}-api-keys.json`), 'utf8')) as { staff: { key: string } };
@@ -64,6 +74,9 @@ export function demoSteps(urls: Record<string, string>, stackDir: string): { ste
   const banks = apps.filter((app) => app.name.startsWith('bank-'));
   const lifecycle = lifecycleSteps({
     http,
+    cli: runCli,
+    stackDir,
+    regulatorUrl: urls.REGULATOR_URL!,
     centralBankUrl: urls.CENTRAL_BANK_URL!,
     centralBankKey: () => staffKey(stackDir, urls.CENTRAL_BANK_URL!),
     banks: banks.map((bank) => ({ ...bank, staffKey: bankStaffKey(stackDir, bank.name) })),
