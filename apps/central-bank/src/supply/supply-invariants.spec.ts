@@ -50,6 +50,7 @@ function facts(overrides: Partial<SupplyFacts> = {}): SupplyFacts {
     sequenceCount: 8n,
     distinctSequences: 8n,
     operators: [operator(), operatorB],
+    anchor: { blocks: 3n, lowestHeight: 0n, lowestFirstSequence: 1n, brokenLinks: 0n, miscountedBlocks: 0n, unsealedEntries: 0n },
     ...overrides,
   };
 }
@@ -61,9 +62,9 @@ function statuses(report: ReturnType<typeof evaluateSupply>): Record<string, str
 }
 
 describe('evaluateSupply', () => {
-  it('reports every invariant ok, 5 pending, and the totals as decimal strings for a consistent ledger', () => {
+  it('reports every invariant ok and the totals as decimal strings for a consistent, fully sealed ledger', () => {
     const report = evaluateSupply(facts(), asOf);
-    expect(statuses(report)).toEqual({ '1': 'ok', '2': 'ok', '3': 'ok', '5': 'pending' });
+    expect(statuses(report)).toEqual({ '1': 'ok', '2': 'ok', '3': 'ok', '5': 'ok' });
     expect(report.ok).toBe(true);
     expect(report).toMatchObject({ outstanding: '800000', issued: '900000', recalled: '100000', reserveCredited: '1000000', asOf: asOf.toISOString() });
     expect(report.operators[0]).toEqual({
@@ -97,5 +98,25 @@ describe('evaluateSupply', () => {
     expect(judged.status).toBe('failed');
     expect(judged.failures.join('\n')).toMatch(failure);
     expect(report.ok).toBe(false);
+  });
+
+  it('reports invariant 5 pending, not failed, while committed entries wait for their block', () => {
+    const anchor = { ...facts().anchor, unsealedEntries: 12n };
+    const report = evaluateSupply(facts({ anchor }), asOf);
+    expect(statuses(report)['5']).toBe('pending');
+    expect(report.ok).toBe(true);
+    expect(report.invariants[3]!.note).toContain('12 committed entries are waiting');
+  });
+
+  it.each([
+    ['a chain that does not start at height 0', { lowestHeight: 2n }, 'starts at height 2'],
+    ['a first block that does not start at entry 1', { lowestFirstSequence: 5n }, 'starts at entry 5'],
+    ['a block that does not follow its predecessor', { brokenLinks: 1n }, 'do not follow their predecessor'],
+    ['a block holding another number of entries', { miscountedBlocks: 2n }, '2 block(s) hold another number'],
+  ])('fails invariant 5 for %s', (_name, change, failure) => {
+    const report = evaluateSupply(facts({ anchor: { ...facts().anchor, unsealedEntries: 3n, ...change } }), asOf);
+    expect(statuses(report)['5']).toBe('failed');
+    expect(report.ok).toBe(false);
+    expect(report.invariants[3]!.failures.join(' ')).toContain(failure);
   });
 });

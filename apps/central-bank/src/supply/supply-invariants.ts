@@ -7,8 +7,12 @@
  * the rtgs contra account, all balances sum to zero; (2) per operator, the central bank's half of
  * the reconciliation: reserve = credited - issued + recalled, vault + its wallets = issued -
  * recalled + cross-operator net, and its books agree with the accepted commands; (3) every command
- * applied at most once: unique command ids, one distinct sequence per accepted command; (5) is
- * pending until the anchor seals blocks.
+ * applied at most once: unique command ids, one distinct sequence per accepted command; (5) the
+ * anchor's blocks form one chain from height 0 (each names the previous block's hash), their
+ * sequence ranges follow one another from entry 1, and each holds exactly the accepted entries of
+ * its range. It is pending, not failed, while committed entries still wait for their block (the
+ * sealer runs behind the ledger on purpose). Recomputing every Merkle root and checking signatures
+ * and endorsements is `cbdc audit verify`'s job.
  */
 import type { InvariantReportV1, SupplyOperatorV1, SupplyReportV1 } from '@cbdc/contracts';
 
@@ -44,6 +48,21 @@ export interface SupplyFacts {
   readonly sequenceCount: bigint;
   readonly distinctSequences: bigint;
   readonly operators: readonly OperatorFacts[];
+  readonly anchor: AnchorFacts;
+}
+
+/** The anchor log's shape, counted by the supply report's SQL (invariant 5). */
+export interface AnchorFacts {
+  readonly blocks: bigint;
+  /** The lowest height and its first sequence (0 and 1 for a chain that starts at genesis). */
+  readonly lowestHeight: bigint | null;
+  readonly lowestFirstSequence: bigint | null;
+  /** Blocks whose predecessor is missing, or does not end right before it, or whose hash it does not name. */
+  readonly brokenLinks: bigint;
+  /** Blocks whose entry count differs from the accepted entries in their range. */
+  readonly miscountedBlocks: bigint;
+  /** Accepted entries above the last sealed sequence: waiting for their block. */
+  readonly unsealedEntries: bigint;
 }
 
 export function evaluateSupply(facts: SupplyFacts, asOf: Date): SupplyReportV1 {
@@ -83,12 +102,29 @@ export function evaluateSupply(facts: SupplyFacts, asOf: Date): SupplyReportV1 {
   if (facts.sequenceCount !== facts.acceptedCount) three.push(`${facts.acceptedCount} accepted commands but ${facts.sequenceCount} entry sequences`);
   if (facts.distinctSequences !== facts.sequenceCount) three.push(`${facts.sequenceCount} entry sequences but only ${facts.distinctSequences} distinct`);
 
+  const five: string[] = [];
+  const anchor = facts.anchor;
+  if (anchor.blocks > 0n && anchor.lowestHeight !== 0n) five.push(`the chain starts at height ${String(anchor.lowestHeight)}, not 0`);
+  if (anchor.blocks > 0n && anchor.lowestFirstSequence !== 1n) five.push(`the first block starts at entry ${String(anchor.lowestFirstSequence)}, not 1`);
+  if (anchor.brokenLinks > 0n) five.push(`${anchor.brokenLinks} block(s) do not follow their predecessor (missing, a sequence gap or overlap, or another previous hash)`);
+  if (anchor.miscountedBlocks > 0n) five.push(`${anchor.miscountedBlocks} block(s) hold another number of entries than their header says`);
+  const fiveStatus = five.length > 0 ? 'failed' : anchor.unsealedEntries > 0n ? 'pending' : 'ok';
+
   const invariants: InvariantReportV1[] = [
     report('1', 'DC outstanding = issued - recalled = vaults + wallets; no negative balance; balances sum to zero', one),
     report('2', "per operator: reserve = credited - issued + recalled; vault + its wallets = issued - recalled + cross-operator net", two,
       "The operator's half (this DC against its customers' deposits) is checked in its own books."),
     report('3', 'every ledger command applied at most once: unique command ids, distinct entry sequences', three),
-    { invariant: '5', title: 'every committed entry belongs to exactly one sealed block', status: 'pending', failures: [], note: 'checkable once the anchor seals blocks' },
+    {
+      invariant: '5',
+      title: 'every committed entry belongs to exactly one sealed block; the blocks form one chain',
+      status: fiveStatus,
+      failures: five,
+      note:
+        fiveStatus === 'pending'
+          ? `${anchor.unsealedEntries} committed entries are waiting for their block; ${anchor.blocks} blocks sealed`
+          : `${anchor.blocks} blocks; Merkle roots, signatures and endorsements are checked by cbdc audit verify`,
+    },
   ];
   const operators: SupplyOperatorV1[] = facts.operators.map((o) => ({
     operatorId: o.operatorId,
