@@ -36,25 +36,25 @@ export type PostOutcome = 'posted' | 'already-posted' | 'insufficient';
 export async function postEntry(client: PoolClient, entry: DepositEntry): Promise<PostOutcome> {
   if (entry.amount <= 0n) throw new Error(`entry ${entry.reference}: amount must be positive`);
   if (entry.debit === entry.credit) throw new Error(`entry ${entry.reference}: debit and credit are the same account`);
-  const locked = await client.query<{ id: string; balance: string; contra: boolean }>(
-    'select id, balance, contra from deposit_accounts where id = any($1) order by id for update',
-    [[entry.debit, entry.credit]],
+  // One round trip locks both accounts (in id order) and tells whether the entry was posted before.
+  const locked = await client.query<{ id: string; balance: string; contra: boolean; seen: boolean }>(
+    `select id, balance, contra, exists (select 1 from deposit_entries where reference = $2) as seen
+     from deposit_accounts where id = any($1) order by id for update`,
+    [[entry.debit, entry.credit], entry.reference],
   );
   if (locked.rows.length !== 2) throw new Error(`entry ${entry.reference}: account ${entry.debit} or ${entry.credit} does not exist`);
-  const seen = await client.query('select 1 from deposit_entries where reference = $1', [entry.reference]);
-  if (seen.rows.length > 0) return 'already-posted';
+  if (locked.rows[0]!.seen) return 'already-posted';
   const debit = locked.rows.find((row) => row.id === entry.debit)!;
   if (!debit.contra && BigInt(debit.balance) < entry.amount) return 'insufficient';
-  await client.query('insert into deposit_entries (reference, debit_account, credit_account, amount) values ($1, $2, $3, $4)', [
-    entry.reference,
-    entry.debit,
-    entry.credit,
-    entry.amount.toString(),
-  ]);
+  // The entry and both balances in one statement: the entry's insert feeds the update, so both or neither happen.
   await client.query(
-    `update deposit_accounts as a set balance = a.balance + d.delta
-     from (values ($1::text, -$3::bigint), ($2::text, $3::bigint)) as d(id, delta) where a.id = d.id`,
-    [entry.debit, entry.credit, entry.amount.toString()],
+    `with posted as (
+       insert into deposit_entries (reference, debit_account, credit_account, amount) values ($1, $2, $3, $4) returning amount
+     )
+     update deposit_accounts as a set balance = a.balance + d.sign * posted.amount
+     from (values ($2::text, -1), ($3::text, 1)) as d(id, sign), posted
+     where a.id = d.id`,
+    [entry.reference, entry.debit, entry.credit, entry.amount.toString()],
   );
   return 'posted';
 }

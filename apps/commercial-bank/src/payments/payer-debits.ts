@@ -112,20 +112,33 @@ export async function debitPayers(client: PoolClient, walletIds: readonly string
   if (wallets.length === 0) return;
   const locked = await client.query<{ id: string; balance: string }>('select id, balance from wallets where id = any($1) order by id for update', [wallets]);
   const balances = new Map(locked.rows.map((row) => [row.id, BigInt(row.balance)]));
-  const due = await client.query<{ payment_id: string; payer_wallet_id: string; payee_wallet_id: string; amount: string; sequence: string }>(
-    `select payment_id, payer_wallet_id, payee_wallet_id, amount, sequence from payments
-     where payer_wallet_id = any($1) and status = 'settled' and not payer_debited`,
+  // Settled payments of these wallets not debited yet, each with whether its history line (the
+  // mark of the debit) exists: looked up by the unique (wallet, kind, reference) index.
+  const due = await client.query<{ payment_id: string; payer_wallet_id: string; payee_wallet_id: string; amount: string; sequence: string; debited: boolean }>(
+    `select p.payment_id, p.payer_wallet_id, p.payee_wallet_id, p.amount, p.sequence,
+            exists (select 1 from wallet_history h where h.wallet_id = p.payer_wallet_id and h.kind = 'payment-out' and h.reference = p.payment_id) as debited
+     from payments p
+     where p.payer_wallet_id = any($1) and p.status = 'settled' and not p.payer_debited`,
     [wallets],
   );
   const candidates = new Map<string, PayerDebit>();
+  const alreadyDebited = new Set<string>();
   for (const row of due.rows) {
     candidates.set(row.payment_id, { paymentId: row.payment_id, payerWalletId: row.payer_wallet_id, payeeWalletId: row.payee_wallet_id, amount: BigInt(row.amount), sequence: BigInt(row.sequence) });
+    if (row.debited) alreadyDebited.add(row.payment_id);
   }
-  for (const debit of extra) if (balances.has(debit.payerWalletId) && !candidates.has(debit.paymentId)) candidates.set(debit.paymentId, debit);
+  const extraDue = extra.filter((debit) => balances.has(debit.payerWalletId) && !candidates.has(debit.paymentId));
+  for (const debit of extraDue) candidates.set(debit.paymentId, debit);
   if (candidates.size === 0) return;
-  const ids = [...candidates.keys()];
-  const seen = await client.query<{ reference: string }>(`select reference from wallet_history where kind = 'payment-out' and reference = any($1)`, [ids]);
-  const alreadyDebited = new Set(seen.rows.map((row) => row.reference));
+  if (extraDue.length > 0) {
+    const seen = await client.query<{ reference: string }>(
+      `select h.reference from wallet_history h join unnest($1::text[], $2::text[]) as d(wallet_id, reference)
+         on h.wallet_id = d.wallet_id and h.reference = d.reference
+       where h.kind = 'payment-out'`,
+      [extraDue.map((debit) => debit.payerWalletId), extraDue.map((debit) => debit.paymentId)],
+    );
+    for (const row of seen.rows) alreadyDebited.add(row.reference);
+  }
   // In ledger order, so a later payment waits rather than an earlier one.
   const ordered = [...candidates.values()].filter((debit) => !alreadyDebited.has(debit.paymentId)).sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
   const taken: PayerDebit[] = [];
@@ -136,19 +149,23 @@ export async function debitPayers(client: PoolClient, walletIds: readonly string
     taken.push(debit);
   }
   const marked = [...alreadyDebited, ...taken.map((debit) => debit.paymentId)];
-  if (marked.length > 0) await client.query(`update payments set payer_debited = true where payment_id = any($1) and status = 'settled'`, [marked]);
-  if (taken.length === 0) return;
+  if (taken.length === 0) {
+    if (marked.length > 0) await client.query(`update payments set payer_debited = true where payment_id = any($1) and status = 'settled'`, [marked]);
+    return;
+  }
+  // The marks, the history lines and the mirrors in one statement (three tables, no row twice).
   await client.query(
-    `insert into wallet_history (wallet_id, kind, reference, amount, sequence, counterparty)
-     select wallet_id, 'payment-out', reference, amount, sequence, counterparty
-     from unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[]) as d(wallet_id, reference, amount, sequence, counterparty)`,
-    [taken.map((d) => d.payerWalletId), taken.map((d) => d.paymentId), taken.map((d) => d.amount.toString()), taken.map((d) => d.sequence.toString()), taken.map((d) => d.payeeWalletId)],
-  );
-  await client.query(
-    `update wallets w set balance = w.balance - d.amount
-     from (select wallet_id, sum(amount) as amount from unnest($1::text[], $2::bigint[]) as t(wallet_id, amount) group by wallet_id) d
+    `with marked as (
+       update payments set payer_debited = true where payment_id = any($6) and status = 'settled'
+     ), lines as (
+       insert into wallet_history (wallet_id, kind, reference, amount, sequence, counterparty)
+       select wallet_id, 'payment-out', reference, amount, sequence, counterparty
+       from unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[]) as d(wallet_id, reference, amount, sequence, counterparty)
+     )
+     update wallets w set balance = w.balance - d.amount
+     from (select wallet_id, sum(amount) as amount from unnest($1::text[], $3::bigint[]) as t(wallet_id, amount) group by wallet_id) d
      where w.id = d.wallet_id`,
-    [taken.map((d) => d.payerWalletId), taken.map((d) => d.amount.toString())],
+    [taken.map((d) => d.payerWalletId), taken.map((d) => d.paymentId), taken.map((d) => d.amount.toString()), taken.map((d) => d.sequence.toString()), taken.map((d) => d.payeeWalletId), marked],
   );
   const total = taken.reduce((sum, debit) => sum + debit.amount, 0n);
   await postEntry(client, { reference, debit: dcSettlementAccount, credit: clearingAccount, amount: total });
