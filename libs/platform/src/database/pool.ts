@@ -81,3 +81,19 @@ export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) =>
     client.release(broken);
   }
 }
+
+/** Seconds a client is asked to wait before retrying when the database cannot take its request. */
+export const databaseBusyRetryAfterSeconds = 1;
+
+/**
+ * True for the errors that mean "the database cannot serve this request now", not "this request
+ * is wrong": no pool connection within the pool's timeout (overload), the server refusing or
+ * dropping connections, or shutting down. HTTP layers answer these with 503 and Retry-After; the
+ * request had no effect (its transaction never committed), so a retry with the same id is safe.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03' || code === '53300') return true;
+  return /^timeout exceeded when trying to connect$|^Connection terminated/.test(error.message);
+}
