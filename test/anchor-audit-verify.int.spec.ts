@@ -20,23 +20,16 @@ import { anchorEndorsementsTopic, operatorAnchorTopic } from '@cbdc/contracts';
 import { generateKeyPair, toHex } from '@cbdc/crypto';
 import { createKafka, createProducer, ensureTopics, runMigrations } from '@cbdc/platform';
 import { freshDatabase, kafkaBrokersOf, repoRoot, testLogger, testStackEnv, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
-// eslint-disable-next-line no-restricted-imports -- tests only: the real sealer and endorsement collector of the central bank.
-import { AnchorSealer, type AnchorSealerSettings } from '../../central-bank/src/anchor/anchor-sealer.service';
-// eslint-disable-next-line no-restricted-imports -- tests only.
-import { AnchorEndorsementsConsumer } from '../../central-bank/src/anchor/anchor-endorsements.consumer';
-// eslint-disable-next-line no-restricted-imports -- tests only.
-import { AnchorQueryService } from '../../central-bank/src/anchor/anchor-query.service';
-// eslint-disable-next-line no-restricted-imports -- tests only.
-import { loadOrCreateCentralBankKey, type CentralBankKey } from '../../central-bank/src/keys/central-bank-key';
-// eslint-disable-next-line no-restricted-imports -- tests only: the real endorsing side of a bank.
-import { EndorsementService } from '../../commercial-bank/src/endorsement/endorsement.service';
-// eslint-disable-next-line no-restricted-imports -- tests only.
-import { AnchorProposalsConsumer } from '../../commercial-bank/src/endorsement/anchor-proposals.consumer';
-// eslint-disable-next-line no-restricted-imports -- tests only.
-import { loadOrCreateOperatorKey, type OperatorKey } from '../../commercial-bank/src/keys/operator-key';
-import { run } from './cli';
-import type { CliIo } from './cli-command';
-import { auditVerify, type AuditReport } from './commands/audit-verify.command';
+import { AnchorSealer, type AnchorSealerSettings } from '../apps/central-bank/src/anchor/anchor-sealer.service';
+import { AnchorEndorsementsConsumer } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
+import { AnchorQueryService } from '../apps/central-bank/src/anchor/anchor-query.service';
+import { loadOrCreateCentralBankKey, type CentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
+import { EndorsementService } from '../apps/commercial-bank/src/endorsement/endorsement.service';
+import { AnchorProposalsConsumer } from '../apps/commercial-bank/src/endorsement/anchor-proposals.consumer';
+import { loadOrCreateOperatorKey, type OperatorKey } from '../apps/commercial-bank/src/keys/operator-key';
+import { run } from '../apps/cli/src/cli';
+import type { CliIo } from '../apps/cli/src/cli-command';
+import { auditVerify, type AuditReport } from '../apps/cli/src/commands/audit-verify.command';
 
 jest.setTimeout(180_000);
 
