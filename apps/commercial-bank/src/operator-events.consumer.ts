@@ -6,7 +6,10 @@ import { diagnosticPongV1, type DiagnosticPongV1 } from '@cbdc/contracts';
 import { COMMERCIAL_BANK_SETTINGS } from './commercial-bank.tokens';
 import type { CommercialBankSettings } from './commercial-bank.settings';
 import { KafkaPingService } from './diagnostics/kafka-ping.service';
-import { LedgerEventsService } from './wallets/ledger-events.service';
+import { LedgerEventsService, type LedgerEvent } from './wallets/ledger-events.service';
+
+/** Ledger messages applied in one transaction at most (each carries one ledger batch's answers). */
+export const ledgerEventsPerTransactionMax = 50;
 import { issueRecallStatusV1, type IssueRecallStatusV1 } from '@cbdc/contracts';
 import { TreasuryService } from './treasury/treasury.service';
 import { WalletClassesService } from './wallets/wallet-classes.service';
@@ -56,6 +59,17 @@ export class OperatorEventsConsumer implements OnApplicationBootstrap, OnModuleD
   }
 
   private async handle(messages: ConsumedMessage[]): Promise<void> {
+    // The ledger's results and credits of one fetch are applied together, in one transaction;
+    // anything else waits until the ledger events before it are applied, so order is kept.
+    let ledgerEvents: LedgerEvent[] = [];
+    const flush = async () => {
+      if (ledgerEvents.length === 0) return;
+      const applied = ledgerEvents;
+      ledgerEvents = [];
+      await this.ledgerEvents.applyEvents(applied);
+      // Class changes are applied after the ledger events of the same results (idempotent on their own: pending -> decided once).
+      for (const event of applied) if (event.type === 'results') await this.walletClasses.applyResults(event.body);
+    };
     for (const message of messages) {
       if (!message.value) continue;
       let envelope;
@@ -69,12 +83,20 @@ export class OperatorEventsConsumer implements OnApplicationBootstrap, OnModuleD
         );
         continue;
       }
+      if (envelope.type === commandResultsV1.type) {
+        ledgerEvents.push({ type: 'results', body: envelope.body as CommandResultsV1 });
+        if (ledgerEvents.length >= ledgerEventsPerTransactionMax) await flush();
+        continue;
+      }
+      if (envelope.type === walletCreditsV1.type) {
+        ledgerEvents.push({ type: 'credits', body: envelope.body as WalletCreditsV1 });
+        if (ledgerEvents.length >= ledgerEventsPerTransactionMax) await flush();
+        continue;
+      }
+      await flush();
       if (envelope.type === diagnosticPongV1.type) this.pings.onPong(envelope.body as DiagnosticPongV1);
-      else if (envelope.type === commandResultsV1.type) await this.ledgerEvents.applyResults(envelope.body as CommandResultsV1);
-      else if (envelope.type === walletCreditsV1.type) await this.ledgerEvents.applyCredits(envelope.body as WalletCreditsV1);
       else if (envelope.type === issueRecallStatusV1.type) await this.treasury.applyStatus(envelope.body as IssueRecallStatusV1);
-      // Class changes are applied after the ledger events of the same results (idempotent on their own: pending -> decided once).
-      if (envelope.type === commandResultsV1.type) await this.walletClasses.applyResults(envelope.body as CommandResultsV1);
     }
+    await flush();
   }
 }

@@ -19,9 +19,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Producer, ProducerBatch } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
-import type { CommandResultsV1 } from '@cbdc/contracts';
 import { KAFKA_PRODUCER, LOGGER, PG_POOL, type Logger } from '@cbdc/platform';
-import { LedgerEventsService } from '../wallets/ledger-events.service';
+import { LedgerEventsService, type LedgerEvent } from '../wallets/ledger-events.service';
 import { WalletsService } from '../wallets/wallets.service';
 
 export const crashAtVariable = 'CBDC_TEST_CRASH_AT';
@@ -89,13 +88,13 @@ export class CrashPoints implements OnModuleInit {
       case 'while-applying-result':
       case 'after-applying-result': {
         if (step === 'while-applying-result') this.crashOnCommits();
-        const original = this.ledgerEvents.applyResults.bind(this.ledgerEvents);
-        this.ledgerEvents.applyResults = async (message: CommandResultsV1) => {
-          const carries = message.results.some((r) => r.commandType === commandType);
-          if (!carries) return original(message);
+        const original = this.ledgerEvents.applyEvents.bind(this.ledgerEvents);
+        this.ledgerEvents.applyEvents = async (events: readonly LedgerEvent[]) => {
+          const carries = events.some((event) => event.type === 'results' && event.body.results.some((r) => r.commandType === commandType));
+          if (!carries) return original(events);
           if (step === 'before-result') crash(crashPoint);
-          if (step === 'while-applying-result') return this.commitCrash.run(true, () => original(message));
-          await original(message);
+          if (step === 'while-applying-result') return this.commitCrash.run(true, () => original(events));
+          await original(events);
           crash(crashPoint);
         };
         return;

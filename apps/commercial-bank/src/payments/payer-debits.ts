@@ -57,16 +57,30 @@ export async function lockWallets(client: PoolClient, walletIds: readonly string
   return new Set(locked.rows.map((row) => row.id));
 }
 
-/** lockWallets for the wallets of these ledger commands: registrations, loads and unloads, and our holders' payments. */
-export async function lockWalletsOfCommands(client: PoolClient, commandIds: readonly string[]): Promise<void> {
-  if (commandIds.length === 0) return;
+/**
+ * lockWallets for everything several ledger messages touch (the wallets of the commands whose
+ * results they carry, and the payers and payees of their credits), in one statement and in id
+ * order, before any of them is applied.
+ */
+export async function lockWalletsOfEvents(
+  client: PoolClient,
+  events: readonly ({ readonly type: 'results'; readonly body: { readonly results: readonly { readonly commandId: string }[] } } | { readonly type: 'credits'; readonly body: { readonly credits: readonly { readonly payerWalletId: string; readonly payeeWalletId: string }[] } })[],
+): Promise<void> {
+  const commandIds: string[] = [];
+  const walletIds: string[] = [];
+  for (const event of events) {
+    if (event.type === 'results') for (const result of event.body.results) commandIds.push(result.commandId);
+    else for (const credit of event.body.credits) walletIds.push(credit.payerWalletId, credit.payeeWalletId);
+  }
+  if (commandIds.length === 0 && walletIds.length === 0) return;
   await client.query(
     `select id from wallets where id in (
        select id from wallets where command_id = any($1)
        union all select wallet_id from ledger_requests where command_id = any($1)
        union all select payer_wallet_id from payments where payment_id = any($1)
+       union all select unnest($2::text[])
      ) order by id for update`,
-    [commandIds],
+    [commandIds, walletIds],
   );
 }
 

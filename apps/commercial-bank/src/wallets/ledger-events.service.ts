@@ -3,11 +3,14 @@ import type { Pool, PoolClient } from 'pg';
 import type { CommandResultsV1, WalletCreditsV1 } from '@cbdc/contracts';
 import { LOGGER, PG_POOL, withTransaction, type Logger } from '@cbdc/platform';
 import { clearingAccount, customerAccount, dcSettlementAccount, postEntry } from '../core-banking/deposit-book';
-import { applyPaymentResults, debitPayers, lockWallets, lockWalletsOfCommands, type PayerDebit, type PaymentDecision } from '../payments/payer-debits';
+import { applyPaymentResults, debitPayers, lockWallets, lockWalletsOfEvents, type PayerDebit, type PaymentDecision } from '../payments/payer-debits';
 import { PaymentWaiter } from '../payments/payment-waiter';
 import { MerchantsService } from '../merchants/merchants.service';
 
 type Result = CommandResultsV1['results'][number];
+
+/** One of the central ledger's answers on this bank's events topic. */
+export type LedgerEvent = { readonly type: 'results'; readonly body: CommandResultsV1 } | { readonly type: 'credits'; readonly body: WalletCreditsV1 };
 
 /**
  * Applies the central ledger's answers to this bank's books, each message in ONE transaction with
@@ -39,72 +42,98 @@ export class LedgerEventsService {
   }
 
   async applyResults(message: CommandResultsV1): Promise<void> {
-    let decisions: PaymentDecision[] = [];
-    await this.once(LedgerEventsService.messageId('ledger.results', message.batchId), async (client) => {
-      await lockWalletsOfCommands(client, message.results.map((result) => result.commandId));
-      // Payments last and together: a load of the same batch reaches the payer's mirror first.
-      const payments: Result[] = [];
-      for (const result of message.results) {
-        if (result.commandType === 'ledger.payment') payments.push(result);
-        else await this.applyResult(client, result);
+    await this.applyEvents([{ type: 'results', body: message }]);
+  }
+
+  async applyCredits(message: WalletCreditsV1): Promise<void> {
+    await this.applyEvents([{ type: 'credits', body: message }]);
+  }
+
+  /**
+   * Applies several of the ledger's answers, in order, in ONE transaction (each still marked once
+   * in the inbox): the consumer hands over everything one fetch brought, so a busy ledger costs
+   * this bank one commit per fetch rather than one per message. Every wallet the messages touch is
+   * locked first, in id order, before any deposit account, the order every writer of this bank
+   * keeps, so applying them never deadlocks with loads and unloads. Waiting payment requests are
+   * answered after the commit.
+   */
+  async applyEvents(events: readonly LedgerEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const decisions: PaymentDecision[] = [];
+    await withTransaction(this.pool, async (client) => {
+      await lockWalletsOfEvents(client, events);
+      for (const event of events) {
+        if (event.type === 'results') {
+          await this.once(client, LedgerEventsService.messageId('ledger.results', event.body.batchId), async () => {
+            decisions.push(...(await this.resultsIn(client, event.body)));
+          });
+        } else {
+          await this.once(client, LedgerEventsService.messageId('ledger.credits', event.body.batchId), () => this.creditsIn(client, event.body));
+        }
       }
-      decisions = await applyPaymentResults(client, payments, message.committedAt, `payments-out:results:${message.batchId}`);
     });
     // After the commit: a waiting request answers only what is on the books.
     this.paymentWaiter.decided(decisions);
   }
 
-  async applyCredits(message: WalletCreditsV1): Promise<void> {
-    await this.once(LedgerEventsService.messageId('ledger.credits', message.batchId), async (client) => {
-      // Set-based: a few statements per message, not per credit, so the consumer keeps up with a
-      // busy ledger. Wallets first (one lock order everywhere), then history, mirrors, deposit book.
-      const ours = await lockWallets(client, message.credits.flatMap((credit) => [credit.payerWalletId, credit.payeeWalletId]));
-      const toOurs = message.credits.filter((credit) => {
-        if (ours.has(credit.payeeWalletId)) return true;
-        this.logger.warn({ paymentId: credit.paymentId, walletId: credit.payeeWalletId }, 'a credit to a wallet this bank does not know');
-        return false;
-      });
-      if (toOurs.length === 0) return;
-      // The payee's history line is the mark that a credit was applied: a redelivered one adds nothing.
-      const inserted = await client.query<{ reference: string }>(
-        `insert into wallet_history (wallet_id, kind, reference, amount, sequence, counterparty)
-         select wallet_id, 'payment-in', reference, amount, sequence, counterparty
-         from unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[]) as d(wallet_id, reference, amount, sequence, counterparty)
-         on conflict (wallet_id, kind, reference) do nothing returning reference`,
-        [
-          toOurs.map((c) => c.payeeWalletId),
-          toOurs.map((c) => c.paymentId),
-          toOurs.map((c) => c.amount.toString()),
-          toOurs.map((c) => c.sequence.toString()),
-          toOurs.map((c) => c.payerWalletId),
-        ],
-      );
-      const added = new Set(inserted.rows.map((row) => row.reference));
-      const fresh = toOurs.filter((credit) => added.has(credit.paymentId));
-      if (fresh.length === 0) return;
-      for (const credit of fresh) await this.merchants.onCredit(client, credit);
-      await client.query(
-        `update wallets w set balance = w.balance + d.amount
-         from (select wallet_id, sum(amount) as amount from unnest($1::text[], $2::bigint[]) as t(wallet_id, amount) group by wallet_id) d
-         where w.id = d.wallet_id`,
-        [fresh.map((c) => c.payeeWalletId), fresh.map((c) => c.amount.toString())],
-      );
-      // The payer's side, ours or not, takes the DC out of dc-settlement into clearing; this side
-      // puts it back, so a payment between two of our wallets nets to zero in clearing.
-      const total = fresh.reduce((sum, credit) => sum + credit.amount, 0n);
-      await postEntry(client, { reference: `payments-in:credits:${message.batchId}`, debit: clearingAccount, credit: dcSettlementAccount, amount: total });
-      // Payer debits: ours made around the API, and any that waited for a credit to these wallets.
-      const fromOurWallets: PayerDebit[] = fresh.filter((credit) => ours.has(credit.payerWalletId));
-      await debitPayers(client, [...new Set(fresh.map((credit) => credit.payeeWalletId))], fromOurWallets, `payments-out:credits:${message.batchId}`);
-    });
+  private async resultsIn(client: PoolClient, message: CommandResultsV1): Promise<PaymentDecision[]> {
+    // Payments last and together: a load of the same batch reaches the payer's mirror first.
+    const payments: Result[] = [];
+    for (const result of message.results) {
+      if (result.commandType === 'ledger.payment') payments.push(result);
+      else await this.applyResult(client, result);
+    }
+    return applyPaymentResults(client, payments, message.committedAt, `payments-out:results:${message.batchId}`);
   }
 
-  private async once(messageId: string, apply: (client: PoolClient) => Promise<void>): Promise<void> {
-    await withTransaction(this.pool, async (client) => {
-      const fresh = await client.query('insert into inbox (message_id) values ($1) on conflict do nothing', [messageId]);
-      if (fresh.rowCount === 0) return;
-      await apply(client);
+  private async creditsIn(client: PoolClient, message: WalletCreditsV1): Promise<void> {
+    // Set-based: a few statements per message, not per credit, so the consumer keeps up with a
+    // busy ledger. Wallets first (one lock order everywhere), then history, mirrors, deposit book.
+    const ours = await lockWallets(client, message.credits.flatMap((credit) => [credit.payerWalletId, credit.payeeWalletId]));
+    const toOurs = message.credits.filter((credit) => {
+      if (ours.has(credit.payeeWalletId)) return true;
+      this.logger.warn({ paymentId: credit.paymentId, walletId: credit.payeeWalletId }, 'a credit to a wallet this bank does not know');
+      return false;
     });
+    if (toOurs.length === 0) return;
+    // The payee's history line is the mark that a credit was applied: a redelivered one adds nothing.
+    const inserted = await client.query<{ reference: string }>(
+      `insert into wallet_history (wallet_id, kind, reference, amount, sequence, counterparty)
+       select wallet_id, 'payment-in', reference, amount, sequence, counterparty
+       from unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[]) as d(wallet_id, reference, amount, sequence, counterparty)
+       on conflict (wallet_id, kind, reference) do nothing returning reference`,
+      [
+        toOurs.map((c) => c.payeeWalletId),
+        toOurs.map((c) => c.paymentId),
+        toOurs.map((c) => c.amount.toString()),
+        toOurs.map((c) => c.sequence.toString()),
+        toOurs.map((c) => c.payerWalletId),
+      ],
+    );
+    const added = new Set(inserted.rows.map((row) => row.reference));
+    const fresh = toOurs.filter((credit) => added.has(credit.paymentId));
+    if (fresh.length === 0) return;
+    for (const credit of fresh) await this.merchants.onCredit(client, credit);
+    await client.query(
+      `update wallets w set balance = w.balance + d.amount
+       from (select wallet_id, sum(amount) as amount from unnest($1::text[], $2::bigint[]) as t(wallet_id, amount) group by wallet_id) d
+       where w.id = d.wallet_id`,
+      [fresh.map((c) => c.payeeWalletId), fresh.map((c) => c.amount.toString())],
+    );
+    // The payer's side, ours or not, takes the DC out of dc-settlement into clearing; this side
+    // puts it back, so a payment between two of our wallets nets to zero in clearing.
+    const total = fresh.reduce((sum, credit) => sum + credit.amount, 0n);
+    await postEntry(client, { reference: `payments-in:credits:${message.batchId}`, debit: clearingAccount, credit: dcSettlementAccount, amount: total });
+    // Payer debits: ours made around the API, and any that waited for a credit to these wallets.
+    const fromOurWallets: PayerDebit[] = fresh.filter((credit) => ours.has(credit.payerWalletId));
+    await debitPayers(client, [...new Set(fresh.map((credit) => credit.payeeWalletId))], fromOurWallets, `payments-out:credits:${message.batchId}`);
+  }
+
+  /** Applies one message once: its inbox mark and its effects in the caller's transaction. */
+  private async once(client: PoolClient, messageId: string, apply: () => Promise<void>): Promise<void> {
+    const fresh = await client.query('insert into inbox (message_id) values ($1) on conflict do nothing', [messageId]);
+    if (fresh.rowCount === 0) return;
+    await apply();
   }
 
   private async applyResult(client: PoolClient, result: Result): Promise<void> {
