@@ -57,7 +57,8 @@ interface Holder {
   readonly counters: InMemoryCounterStore;
 }
 
-function expectStatus(result: { status: number; json: unknown }, statuses: number | readonly number[], what: string): Record<string, unknown> {
+/** The answer's JSON body when its HTTP status is one of `statuses`; else an error naming `what`. */
+export function expectStatus(result: { status: number; json: unknown }, statuses: number | readonly number[], what: string): Record<string, unknown> {
   const allowed = typeof statuses === 'number' ? [statuses] : statuses;
   if (!allowed.includes(result.status)) throw new Error(`${what}: HTTP ${result.status} ${JSON.stringify(result.json).slice(0, 400)}`);
   return result.json as Record<string, unknown>;

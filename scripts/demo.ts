@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { InvariantReportV1 } from '@cbdc/contracts';
-import { lifecycleSteps, type Step } from './demo-lifecycle';
+import { expectStatus, lifecycleSteps, type Step } from './demo-lifecycle';
 import { parseEnvFile, systemApps } from './system-processes';
 
 const requestTimeoutMs = 15_000;
@@ -35,11 +35,6 @@ async function http(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown,
     // Not JSON: keep the text for the error message.
   }
   return { status: response.status, json };
-}
-
-function expectStatus(result: { status: number; json: unknown }, status: number, what: string): Record<string, unknown> {
-  if (result.status !== status) throw new Error(`${what}: HTTP ${result.status} ${JSON.stringify(result.json).slice(0, 400)}`);
-  return result.json as Record<string, unknown>;
 }
 
 /** The central bank's staff key that `npm start` wrote, checked against the running central bank. */
@@ -175,22 +170,17 @@ export function demoSteps(urls: Record<string, string>, stackDir: string): { ste
           const operator = expectStatus(await http('GET', `${bank.url}/v1/operator`), 200, 'operator key');
           operatorKeys.push('--operator-key', `${bank.name}=${String(operator.publicKey)}`);
         }
-        const args = ['audit', 'verify', '--database-url', urls[chain.variable]!, '--central-bank-key', String(centralBank.publicKey), ...operatorKeys, '--json'];
+        const args = ['audit', 'verify', '--database-url', urls[chain.variable]!, '--central-bank-key', String(centralBank.publicKey), ...operatorKeys];
         // The last entries are sealed within the block interval and endorsed moments later.
         const deadline = Date.now() + anchorSettleWaitMs;
         for (;;) {
-          const result = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', timeout: 60_000 });
-          let report: { ok?: boolean; blocks?: number; pendingTail?: number; unsealedEntries?: number; entriesRecomputed?: number } = {};
-          try {
-            report = JSON.parse(result.stdout) as typeof report;
-          } catch {
-            // Not JSON: reported below with the output.
-          }
+          const result = runCli(args);
+          const report = result.json as { ok?: boolean; blocks?: number; pendingTail?: number; unsealedEntries?: number; entriesRecomputed?: number };
           const settled = report.pendingTail === 0 && (chain.variable !== 'DATABASE_URL_CENTRAL_BANK' || report.unsealedEntries === 0);
           if (result.status === 0 && report.ok === true && (settled || Date.now() > deadline)) {
             return `exit 0: ${String(report.blocks)} blocks, ${String(report.entriesRecomputed)} entries recomputed, ${String(report.pendingTail)} awaiting endorsement, ${String(report.unsealedEntries ?? 0)} not sealed yet`;
           }
-          if (result.status !== 0 || Date.now() > deadline) throw new Error(`exit ${String(result.status)}: ${(result.stdout + result.stderr).slice(0, 800)}`);
+          if (result.status !== 0 || Date.now() > deadline) throw new Error(`exit ${String(result.status)}: ${JSON.stringify(result.json).slice(0, 800)}`);
           await new Promise((resolveWait) => setTimeout(resolveWait, 500));
         }
       },
