@@ -14,7 +14,7 @@
  *
  * Where the time goes, per payment, from the bank's own rows on the same clock: `accept` (HTTP in
  * to the payment row's insert: parse, signature check, rate limit), `ledger` (the insert to the
- * central ledger's commit: outbox relay publish, Kafka, the engine's linger and batch commit) and
+ * central ledger's commit: outbox relay publish, Kafka, the engine's fetch and batch commit) and
  * `answer` (the ledger's commit to the answer read: the engine's outbox publish, Kafka, the bank's
  * consumer fetch and apply, the waiter, HTTP out).
  *
@@ -308,7 +308,7 @@ async function main(): Promise<void> {
       payerWallets: payerWalletCount,
       sameBankShare: 0.5,
       synchronousCommit,
-      engineLingerMs: ledgerEngineSettingsDefault.lingerMs,
+      engineFetchWaitMs: ledgerEngineSettingsDefault.fetchWaitMs,
       bankConsumerFetchWaitMs: consumerLimitsDefault.fetchWaitMs,
       mirrorsAgree,
       targetP99Ms,

@@ -31,7 +31,8 @@ export const centralBankSettings = {
   /** Signature-verification worker threads of the ledger engine; the engine's default when absent. */
   LEDGER_VERIFY_POOL_SIZE: setting.optional(setting.int({ min: 1, max: 64 })),
   LEDGER_BATCH_SIZE_MAX: setting.optional(setting.int({ min: 1, max: 100_000 })),
-  LEDGER_LINGER_MS: setting.optional(setting.int({ min: 0, max: 1_000 })),
+  /** How long the engine's idle fetch waits at the broker (no latency added: the broker answers on the first command). */
+  LEDGER_FETCH_WAIT_MS: setting.optional(setting.int({ min: 1, max: 5_000 })),
   /** The anchor sealer (docs/decisions/0012): off only to measure its cost (npm run bench:anchor). */
   ANCHOR_ENABLED: setting.bool({ default: true }),
   /** A block is sealed when this many committed entries wait (at most anchorBlockEntriesMax, 400)... */

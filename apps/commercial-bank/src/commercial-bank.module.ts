@@ -20,6 +20,7 @@ import { HolderWalletsController } from './payments/holder-wallets.controller';
 import { PaymentRateLimiter } from './payments/payment-rate-limiter';
 import { PaymentWaiter } from './payments/payment-waiter';
 import { PaymentsController } from './payments/payments.controller';
+import { PaymentIntake } from './payments/payment-intake';
 import { PaymentsService } from './payments/payments.service';
 import { WalletDirectory } from './payments/wallet-directory';
 import { WalletHolderGuard } from './payments/wallet-holder.guard';
@@ -102,6 +103,7 @@ export class CommercialBankModule {
         PaymentRateLimiter,
         WalletDirectory,
         WalletHolderGuard,
+        PaymentIntake,
         PaymentsService,
       ],
     };

@@ -10,6 +10,8 @@ import { LedgerEventsService, type LedgerEvent } from './wallets/ledger-events.s
 
 /** Ledger messages applied in one transaction at most (each carries one ledger batch's answers). */
 export const ledgerEventsPerTransactionMax = 50;
+/** Kafka offsets of the events topic are committed at most this often (the inbox dedupes). */
+export const operatorEventsOffsetCommitIntervalMs = 1_000;
 import { issueRecallStatusV1, type IssueRecallStatusV1 } from '@cbdc/contracts';
 import { TreasuryService } from './treasury/treasury.service';
 import { WalletClassesService } from './wallets/wallet-classes.service';
@@ -50,6 +52,8 @@ export class OperatorEventsConsumer implements OnApplicationBootstrap, OnModuleD
       handler: async (messages) => this.handle(messages),
       sessionTimeoutMs: this.sessionTimeoutMs,
       heartbeatIntervalMs: Math.floor(this.sessionTimeoutMs / 3),
+      // Every ledger event is applied once through the inbox, so a restart may deliver again.
+      offsetCommitIntervalMs: operatorEventsOffsetCommitIntervalMs,
       logger: this.logger,
     });
   }

@@ -78,7 +78,7 @@ export class LedgerEngineHost implements OnModuleInit, OnModuleDestroy {
       onBatch: this.onBatch,
       ...(s.LEDGER_VERIFY_POOL_SIZE === undefined ? {} : { verifyPoolSize: s.LEDGER_VERIFY_POOL_SIZE }),
       ...(s.LEDGER_BATCH_SIZE_MAX === undefined ? {} : { batchSizeMax: s.LEDGER_BATCH_SIZE_MAX }),
-      ...(s.LEDGER_LINGER_MS === undefined ? {} : { lingerMs: s.LEDGER_LINGER_MS }),
+      ...(s.LEDGER_FETCH_WAIT_MS === undefined ? {} : { fetchWaitMs: s.LEDGER_FETCH_WAIT_MS }),
     });
   }
 

@@ -23,7 +23,7 @@ export interface LedgerEngineRuntimeOptions {
   readonly policy: () => LedgerPolicy;
   readonly logger: Logger;
   readonly batchSizeMax?: number;
-  readonly lingerMs?: number;
+  readonly fetchWaitMs?: number;
   readonly verifyPoolSize?: number;
   readonly onBatch?: (stats: BatchStats) => void;
   /**
@@ -80,7 +80,7 @@ export async function startLedgerEngine(options: LedgerEngineRuntimeOptions): Pr
       consumerGroup: options.consumerGroup,
       partitions: options.partitions,
       batchSizeMax: options.batchSizeMax ?? ledgerEngineSettingsDefault.batchSizeMax,
-      lingerMs: options.lingerMs ?? ledgerEngineSettingsDefault.lingerMs,
+      fetchWaitMs: options.fetchWaitMs ?? ledgerEngineSettingsDefault.fetchWaitMs,
       fetchBytesMax: ledgerEngineSettingsDefault.fetchBytesMax,
       centralBankPublicKey: options.centralBankPublicKey,
       regulatorPublicKey: options.regulatorPublicKey ?? null,

@@ -7,8 +7,8 @@ import { parsePaymentRequestUri, paymentIdForRequest, WalletSdkError } from '@cb
 import { COMMERCIAL_BANK_SETTINGS } from '../commercial-bank.tokens';
 import type { CommercialBankSettings } from '../commercial-bank.settings';
 import { ApiError } from '../http/api-error';
-import { OutboxRelay } from '../outbox/outbox-relay';
 import type { PaymentDecision } from './payer-debits';
+import { PaymentIntake } from './payment-intake';
 import { PaymentRateLimiter } from './payment-rate-limiter';
 import { PaymentWaiter } from './payment-waiter';
 import { WalletDirectory } from './wallet-directory';
@@ -44,7 +44,8 @@ const paymentColumns = 'payment_id, payer_wallet_id, payee_wallet_id, amount, co
  * (a forged request never reaches Kafka), the wallet's key comes from a short-lived cache, the
  * rate limit is one Redis script, and the payment row and its ledger command enter the database in
  * ONE statement (an insert of the row that feeds the insert of the outbox row, so both or neither
- * exist). The relay publishes right after; the answer waits for the ledger's decision, which
+ * exist), together with those of concurrent requests (PaymentIntake). The relay publishes right
+ * after, without reading them back; the answer waits for the ledger's decision, which
  * LedgerEventsService commits and hands to the PaymentWaiter.
  *
  * Idempotency: the payment id is the ledger command id and this table's key, so a repeat gets
@@ -58,7 +59,7 @@ export class PaymentsService {
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(PaymentIntake) private readonly intake: PaymentIntake,
     @Inject(PaymentWaiter) private readonly waiter: PaymentWaiter,
     @Inject(PaymentRateLimiter) private readonly rateLimiter: PaymentRateLimiter,
     @Inject(WalletDirectory) private readonly wallets: WalletDirectory,
@@ -102,33 +103,23 @@ export class PaymentsService {
     // Registered before the command can be published, so its decision cannot slip past.
     const wait = respondAsync ? null : this.waiter.wait(payment.paymentId, this.syncWaitMs);
     try {
-      const inserted = await this.pool.query<{ inserted: string }>(
-        `with payment as (
-           insert into payments (payment_id, payer_wallet_id, payee_wallet_id, amount, counter, signature, payment_request)
-           values ($1, $2, $3, $4, $5, $6, $7) on conflict (payment_id) do nothing returning payment_id
-         ), command as (
-           insert into outbox (topic, key, payload) select $8, $9, $10::jsonb from payment returning id
-         )
-         select count(*) as inserted from command`,
-        [
-          payment.paymentId,
-          payment.payerWalletId,
-          payment.payeeWalletId,
-          payment.amount.toString(),
-          payment.counter.toString(),
-          payment.signature,
-          payment.paymentRequest ?? null,
-          this.ledgerTopic,
-          message.key,
-          message.value,
-        ],
-      );
-      if (inserted.rows[0]!.inserted === '0') {
+      const written = await this.intake.write({
+        paymentId: payment.paymentId,
+        payerWalletId: payment.payerWalletId,
+        payeeWalletId: payment.payeeWalletId,
+        amount: payment.amount,
+        counter: payment.counter,
+        signature: payment.signature,
+        paymentRequest: payment.paymentRequest ?? null,
+        commandTopic: this.ledgerTopic,
+        commandKey: message.key,
+        command: message.value,
+      });
+      if (!written) {
         const first = await this.row(payment.paymentId);
         if (!first) throw new Error(`payment ${payment.paymentId} conflicted on insert but has no row`);
         return this.repeat(first, payment, respondAsync, wait);
       }
-      this.relay.kick();
       if (!wait) return pendingReply(payment);
       const decision = await wait.decision;
       if (decision) return decidedReply(payment, decision);

@@ -38,8 +38,17 @@ export interface ConsumerLimits {
   batchBytesMax: number;
   /** Bytes one fetch may return for one partition. */
   partitionBytesMax: number;
-  /** How long the broker may hold a fetch open waiting for data. */
+  /**
+   * How long the broker may hold an idle fetch open. It answers as soon as one message is there,
+   * so this adds no latency; it only sets how often an idle consumer asks.
+   */
   fetchWaitMs: number;
+  /**
+   * Offsets are committed to Kafka at most this often (0: after every batch). Above 0, a restart
+   * delivers again up to this long of handled messages, which an idempotent handler ignores; one
+   * broker round trip per batch saved.
+   */
+  offsetCommitIntervalMs: number;
 }
 
 export const consumerLimitsDefault: ConsumerLimits = {
@@ -47,7 +56,8 @@ export const consumerLimitsDefault: ConsumerLimits = {
   heartbeatIntervalMs: 3_000,
   batchBytesMax: 8 * 1024 * 1024,
   partitionBytesMax: 1024 * 1024,
-  fetchWaitMs: 100,
+  fetchWaitMs: 500,
+  offsetCommitIntervalMs: 0,
 };
 
 export interface BatchConsumerOptions extends Partial<ConsumerLimits> {
@@ -72,7 +82,9 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
     batchBytesMax: options.batchBytesMax ?? consumerLimitsDefault.batchBytesMax,
     partitionBytesMax: options.partitionBytesMax ?? consumerLimitsDefault.partitionBytesMax,
     fetchWaitMs: options.fetchWaitMs ?? consumerLimitsDefault.fetchWaitMs,
+    offsetCommitIntervalMs: options.offsetCommitIntervalMs ?? consumerLimitsDefault.offsetCommitIntervalMs,
   };
+  const commits = { lastMs: 0 };
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: limits.sessionTimeoutMs,
@@ -87,7 +99,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async (payload: EachBatchPayload) => handleBatch(payload, options),
+    eachBatch: async (payload: EachBatchPayload) => handleBatch(payload, options, limits.offsetCommitIntervalMs, commits),
   });
   options.logger?.info({ groupId: options.groupId, topics: options.topics }, 'Kafka consumer started');
   return {
@@ -98,7 +110,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   };
 }
 
-async function handleBatch(payload: EachBatchPayload, options: BatchConsumerOptions): Promise<void> {
+async function handleBatch(payload: EachBatchPayload, options: BatchConsumerOptions, offsetCommitIntervalMs: number, commits: { lastMs: number }): Promise<void> {
   const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale } = payload;
   // After a rebalance or a seek, the fetched batch may no longer be ours to process.
   if (!isRunning() || isStale() || batch.messages.length === 0) return;
@@ -123,7 +135,11 @@ async function handleBatch(payload: EachBatchPayload, options: BatchConsumerOpti
   resolveOffset(batch.lastOffset());
   // With autoCommit off, commitOffsetsIfNecessary() without offsets commits nothing: pass the
   // offsets resolved above explicitly, so the commit happens now, after the handler succeeded.
-  await commitOffsetsIfNecessary(uncommittedOffsets());
+  const now = Date.now();
+  if (now - commits.lastMs >= offsetCommitIntervalMs) {
+    commits.lastMs = now;
+    await commitOffsetsIfNecessary(uncommittedOffsets());
+  }
   await heartbeat();
 }
 
