@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { Pool } from 'pg';
 import { centralBankControlTopic, issueRecallRequestMessage } from '@cbdc/contracts';
 import { parseEnvFile } from '../scripts/system-processes';
@@ -32,6 +32,8 @@ export interface SystemAccess {
   readonly banks: readonly BankAccess[];
   readonly centralDb: Pool;
   readonly kafkaBrokers: string;
+  /** The stack's Kafka admin principal from its env file; undefined for a broker without authentication. */
+  readonly kafkaSasl?: SASLOptions;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,9 @@ export async function connectSystem(root: string, stackDir: string): Promise<Sys
     banks,
     centralDb,
     kafkaBrokers: need('KAFKA_BROKERS'),
+    ...(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
+      ? { kafkaSasl: { mechanism: 'scram-sha-512' as const, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD } }
+      : {}),
     async close() {
       await Promise.all([centralDb.end(), ...banks.map((bank) => bank.db.end())]);
     },
@@ -203,7 +208,7 @@ async function issueOverKafka(system: SystemAccess, bank: BankAccess, amount: bi
   const key = await bank.db.query<{ private_key: Buffer }>('select private_key from operator_keys where id = 1');
   if (!key.rows[0]) throw new Error(`${bank.operatorId} has no operator key`);
   const message = issueRecallRequestMessage({ requestId, operatorId: bank.operatorId, direction, amount }, new Uint8Array(key.rows[0].private_key));
-  const kafka = new Kafka({ clientId: 'loadtest', brokers: system.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'loadtest', brokers: system.kafkaBrokers.split(','), logLevel: logLevel.NOTHING, ...(system.kafkaSasl ? { sasl: system.kafkaSasl } : {}) });
   const producer = kafka.producer();
   await producer.connect();
   try {

@@ -1,11 +1,5 @@
 #!/usr/bin/env bash
 # `npm run bench:ledger`: brings the stack up if needed, builds, and runs the ledger benchmark.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-root=$(repo_root)
-cd "$root"
-ensure_node_modules
-export STACK_DIR="${STACK_DIR:-$root/.stack}"
-bash scripts/stack.sh up
-ensure_build
-node dist/scripts/bench-ledger.js "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+run_bench bench-ledger "$@"

@@ -42,3 +42,16 @@ load_stack_env() {
   source "$file"
   set +a
 }
+
+# Exports the Kafka principal a stack's env file names for tools (its admin, a super user; see
+# docs/decisions/0015-kafka-acls.md), so a benchmark or tool that reads only KAFKA_BROKERS from
+# that file still authenticates: createKafka takes KAFKA_SASL_* from the environment.
+export_kafka_credentials() {
+  local file="$1" line
+  [[ -f "$file" ]] || return 0
+  while IFS= read -r line; do
+    case "$line" in
+      KAFKA_SASL_MECHANISM=* | KAFKA_SASL_USERNAME=* | KAFKA_SASL_PASSWORD=* | KAFKA_CREDENTIALS_FILE=*) export "${line?}" ;;
+    esac
+  done <"$file"
+}

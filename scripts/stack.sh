@@ -11,7 +11,10 @@
 # A second stack runs side by side with its own STACK_DIR and ports (the test suite uses
 # STACK_DIR=<repo>/.stack-test and ports 55532 56479 59192 59193).
 #
-# `up` writes $STACK_DIR/env (KEY=value lines) for the apps and the tests.
+# `up` writes $STACK_DIR/env (KEY=value lines, mode 0600) for the apps and the tests.
+# Kafka authenticates every client (SCRAM-SHA-512) and enforces per-party ACLs: the first `up`
+# generates the principals' passwords into $STACK_DIR/kafka/credentials.json (mode 0600), formats
+# the storage with them, and scripts/create-topics.ts provisions the ACLs (docs/decisions/0015-kafka-acls.md).
 # `status` exits 0 when every named service is up, 3 otherwise.
 set -euo pipefail
 
@@ -79,6 +82,13 @@ KAFKA_PID_FILE="$KAFKA_DIR/kafka.pid"
 KAFKA_OUT="$KAFKA_LOG_DIR/kafka.out"
 KAFKA_CLUSTER_ID_FILE="$KAFKA_DIR/cluster-id"
 KAFKA_POM="$REPO_DIR/deploy/kafka/pom.xml"
+# Generated at the first `up` (mode 0600), deleted with the Kafka data by `reset`: see
+# docs/decisions/0015-kafka-acls.md. `broker` is the node itself, `admin` the stack's and the tests'
+# super user, the others one principal per party of the system.
+KAFKA_CREDENTIALS_FILE="$KAFKA_DIR/credentials.json"
+KAFKA_PRINCIPALS=(broker admin central-bank regulator bank-a bank-b)
+KAFKA_PASSWORD_BYTES=24
+KAFKA_SASL_MECHANISM="scram-sha-512"
 
 log() { printf '%s\n' "$*"; }
 die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
@@ -473,6 +483,35 @@ kafka_ensure_libs() {
   exec 8>&-
 }
 
+# One random password per principal, hex so that it needs no quoting in JAAS or in --add-scram.
+kafka_ensure_credentials() {
+  [[ -s "$KAFKA_CREDENTIALS_FILE" ]] && return 0
+  if [[ -f "$KAFKA_DATA/meta.properties" ]]; then
+    die "kafka: $KAFKA_DATA was formatted before the broker required authentication (docs/decisions/0015-kafka-acls.md) and has no SCRAM users; delete the stack's data and start again: STACK_DIR=$STACK_DIR bash scripts/stack.sh reset"
+  fi
+  mkdir -p "$KAFKA_DIR"
+  local tmp="$KAFKA_CREDENTIALS_FILE.tmp.$$" principal first=1
+  (
+    umask 077
+    {
+      printf '{\n  "mechanism": "%s",\n  "principals": {' "$KAFKA_SASL_MECHANISM"
+      for principal in "${KAFKA_PRINCIPALS[@]}"; do
+        [[ $first -eq 1 ]] || printf ','
+        first=0
+        printf '\n    "%s": "%s"' "$principal" "$(head -c "$KAFKA_PASSWORD_BYTES" /dev/urandom | od -An -tx1 | tr -d ' \n')"
+      done
+      printf '\n  }\n}\n'
+    } >"$tmp"
+  )
+  mv "$tmp" "$KAFKA_CREDENTIALS_FILE"
+  log "kafka: generated the principals' passwords in $KAFKA_CREDENTIALS_FILE"
+}
+
+# kafka_password <principal>: its password from the credentials file.
+kafka_password() {
+  sed -n "s/^ *\"$1\": \"\([0-9a-f]*\)\".*/\1/p" "$KAFKA_CREDENTIALS_FILE" | head -n1
+}
+
 kafka_pid() {
   local pid
   pid="$(read_pid "$KAFKA_PID_FILE")"
@@ -485,9 +524,11 @@ kafka_pid() {
 
 # A metadata request through the same client library the apps use.
 kafka_answers() {
-  (cd "$REPO_DIR" && KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" timeout 10 node -e '
+  (cd "$REPO_DIR" && KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" KAFKA_SASL_USERNAME=admin KAFKA_SASL_PASSWORD="$(kafka_password admin)" \
+    timeout 10 node -e '
 const { Kafka, logLevel } = require("kafkajs");
-const admin = new Kafka({ clientId: "stack-readiness", brokers: [process.env.KAFKA_BROKERS],
+const sasl = { mechanism: "scram-sha-512", username: process.env.KAFKA_SASL_USERNAME, password: process.env.KAFKA_SASL_PASSWORD };
+const admin = new Kafka({ clientId: "stack-readiness", brokers: [process.env.KAFKA_BROKERS], sasl,
   logLevel: logLevel.NOTHING, connectionTimeout: 1000, requestTimeout: 2000, retry: { retries: 0 } }).admin();
 admin.connect().then(() => admin.describeCluster())
   .then((c) => { if (!c.brokers.length || c.controller === null) throw new Error("no controller"); return admin.disconnect(); })
@@ -510,11 +551,13 @@ kafka_up() {
   for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
     port_open "$p" && die "kafka: port $p is already taken by another process; set STACK_KAFKA_PORT / STACK_KAFKA_CONTROLLER_PORT"
   done
+  kafka_ensure_credentials
   mkdir -p "$KAFKA_DATA" "$KAFKA_LOG_DIR"
   rm -f "$KAFKA_PID_FILE"
-  sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@KAFKA_CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
-    -e "s|@KAFKA_DATA_DIR@|$KAFKA_DATA|g" \
-    "$REPO_DIR/deploy/kafka/server.properties.template" >"$KAFKA_PROPS.tmp"
+  # The generated properties hold the broker's own password: readable by this user only.
+  (umask 077 && sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@KAFKA_CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
+    -e "s|@KAFKA_DATA_DIR@|$KAFKA_DATA|g" -e "s|@KAFKA_BROKER_PASSWORD@|$(kafka_password broker)|g" \
+    "$REPO_DIR/deploy/kafka/server.properties.template" >"$KAFKA_PROPS.tmp")
   mv "$KAFKA_PROPS.tmp" "$KAFKA_PROPS"
   local jvm_common=(-Dkafka.logs.dir="$KAFKA_LOG_DIR"
     -Dlog4j2.configurationFile="$REPO_DIR/deploy/kafka/log4j2.yaml" -cp "$KAFKA_LIBS/*")
@@ -525,9 +568,15 @@ kafka_up() {
     mv "$KAFKA_CLUSTER_ID_FILE.tmp" "$KAFKA_CLUSTER_ID_FILE"
   fi
   if [[ ! -f "$KAFKA_DATA/meta.properties" ]]; then
-    log "kafka: formatting storage in $KAFKA_DATA (cluster $(cat "$KAFKA_CLUSTER_ID_FILE"))"
+    log "kafka: formatting storage in $KAFKA_DATA (cluster $(cat "$KAFKA_CLUSTER_ID_FILE"), SCRAM users ${KAFKA_PRINCIPALS[*]})"
+    # The SCRAM users go into the first metadata records, so the broker (whose inter-broker
+    # listener is SCRAM) and every client can authenticate from the first start on.
+    local scram=() principal
+    for principal in "${KAFKA_PRINCIPALS[@]}"; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=$principal,password=$(kafka_password "$principal")]")
+    done
     "$JAVA" "${jvm_common[@]}" kafka.tools.StorageTool format --standalone \
-      -t "$(cat "$KAFKA_CLUSTER_ID_FILE")" -c "$KAFKA_PROPS" >>"$KAFKA_OUT" 2>&1 \
+      -t "$(cat "$KAFKA_CLUSTER_ID_FILE")" -c "$KAFKA_PROPS" "${scram[@]}" >>"$KAFKA_OUT" 2>&1 \
       || die "kafka: storage format failed, see $KAFKA_OUT"
   fi
   log "kafka: starting $(kafka_version) on 127.0.0.1:$KAFKA_PORT (controller $KAFKA_CONTROLLER_PORT) ..."
@@ -569,8 +618,12 @@ kafka_create_topics() {
     return 0
   fi
   [[ -x "$tsx" ]] || die "kafka: $tsx missing; run npm ci first"
-  log "kafka: creating topics (scripts/create-topics.ts)"
-  (cd "$REPO_DIR" && KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" "$tsx" "$script") \
+  log "kafka: creating topics and the principals' ACLs (scripts/create-topics.ts)"
+  local sasl_env=()
+  if [[ -s "$KAFKA_CREDENTIALS_FILE" ]]; then
+    sasl_env=(KAFKA_SASL_MECHANISM="$KAFKA_SASL_MECHANISM" KAFKA_SASL_USERNAME=admin KAFKA_SASL_PASSWORD="$(kafka_password admin)" KAFKA_ACLS=true)
+  fi
+  (cd "$REPO_DIR" && env KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" "${sasl_env[@]}" "$tsx" "$script") \
     || die "kafka: scripts/create-topics.ts failed"
 }
 
@@ -580,6 +633,8 @@ kafka_create_topics() {
 APPS_MARKER="# apps"
 write_env() {
   local file="$STACK_DIR/env" tmp="$STACK_DIR/env.tmp.$$" base="postgres://$PG_APP_ROLE:$PG_APP_PASSWORD@127.0.0.1:$PG_PORT"
+  # It carries the admin's Kafka password: readable by this user only.
+  touch "$tmp" && chmod 600 "$tmp"
   {
     echo "# Written by scripts/stack.sh up; lines after the '$APPS_MARKER' marker are kept."
     echo "STACK_DIR=$STACK_DIR"
@@ -594,6 +649,14 @@ write_env() {
     echo "DATABASE_ADMIN_URL=$base/postgres"
     echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
     echo "KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT"
+    # Tools and tests connect as the stack's admin; npm start gives each app its own principal
+    # from the credentials file (scripts/run-system.ts).
+    if [[ -s "$KAFKA_CREDENTIALS_FILE" ]]; then
+      echo "KAFKA_SASL_MECHANISM=$KAFKA_SASL_MECHANISM"
+      echo "KAFKA_SASL_USERNAME=admin"
+      echo "KAFKA_SASL_PASSWORD=$(kafka_password admin)"
+      echo "KAFKA_CREDENTIALS_FILE=$KAFKA_CREDENTIALS_FILE"
+    fi
     if [[ -f "$file" ]] && grep -qxF "$APPS_MARKER" "$file"; then
       sed -n "/^$APPS_MARKER\$/,\$p" "$file"
     fi

@@ -2,6 +2,7 @@
  * The processes of the running system and how each is started: shared by `npm start`, the demo
  * and the load tests, so there is one list of apps, ports and settings.
  */
+import { readFileSync } from 'node:fs';
 // The file itself, not the platform's index: the supervisor need not load NestJS and kafkajs.
 import { parseEnvFile } from '../libs/platform/src/config/env-file';
 
@@ -17,6 +18,8 @@ export interface AppProcess {
   readonly databaseUrlVariable: string;
   /** The variable appended to `.stack/env` with the app's base URL. */
   readonly urlVariable: string;
+  /** Who the app is to Kafka (docs/decisions/0015-kafka-acls.md): each party its own principal. */
+  readonly kafkaPrincipal: string;
   readonly extraEnv: Readonly<Record<string, string>>;
 }
 
@@ -36,6 +39,7 @@ function appPort(variable: string, defaultPort: number): number {
 export const systemApps: readonly AppProcess[] = [
   {
     name: 'central-bank',
+    kafkaPrincipal: 'central-bank',
     entry: 'dist/apps/central-bank/src/main.js',
     port: appPort('CENTRAL_BANK_PORT', 7100),
     databaseUrlVariable: 'DATABASE_URL_CENTRAL_BANK',
@@ -44,6 +48,7 @@ export const systemApps: readonly AppProcess[] = [
   },
   {
     name: 'bank-a',
+    kafkaPrincipal: 'bank-a',
     entry: 'dist/apps/commercial-bank/src/main.js',
     port: appPort('BANK_A_PORT', 7101),
     databaseUrlVariable: 'DATABASE_URL_BANK_A',
@@ -52,6 +57,7 @@ export const systemApps: readonly AppProcess[] = [
   },
   {
     name: 'bank-b',
+    kafkaPrincipal: 'bank-b',
     entry: 'dist/apps/commercial-bank/src/main.js',
     port: appPort('BANK_B_PORT', 7102),
     databaseUrlVariable: 'DATABASE_URL_BANK_B',
@@ -60,6 +66,7 @@ export const systemApps: readonly AppProcess[] = [
   },
   {
     name: 'regulator',
+    kafkaPrincipal: 'regulator',
     entry: 'dist/apps/regulator/src/main.js',
     port: appPort('REGULATOR_PORT', 7103),
     databaseUrlVariable: 'DATABASE_URL_REGULATOR',
@@ -89,7 +96,22 @@ export function appEnv(app: AppProcess, stackEnv: Readonly<Record<string, string
     DATABASE_URL: databaseUrl,
     REDIS_URL: required(stackEnv, 'REDIS_URL'),
     KAFKA_BROKERS: required(stackEnv, 'KAFKA_BROKERS'),
+    ...kafkaSaslEnvOf(app, stackEnv),
   };
+}
+
+/**
+ * The app's own Kafka principal from the stack's credentials file, replacing the admin principal
+ * that `.stack/env` names for tools: a bank started here can read only its own topics. A stack whose
+ * broker does not authenticate (no KAFKA_CREDENTIALS_FILE) gives none.
+ */
+function kafkaSaslEnvOf(app: AppProcess, stackEnv: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const file = stackEnv.KAFKA_CREDENTIALS_FILE;
+  if (!file) return {};
+  const credentials = JSON.parse(readFileSync(file, 'utf8')) as { mechanism?: string; principals?: Record<string, string> };
+  const password = credentials.principals?.[app.kafkaPrincipal];
+  if (!credentials.mechanism || !password) throw new Error(`${file} has no Kafka password for ${app.kafkaPrincipal}`);
+  return { KAFKA_SASL_MECHANISM: credentials.mechanism, KAFKA_SASL_USERNAME: app.kafkaPrincipal, KAFKA_SASL_PASSWORD: password };
 }
 
 function required(env: Readonly<Record<string, string | undefined>>, key: string): string {

@@ -2,8 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import {
@@ -19,8 +18,8 @@ import {
   type KeyedMessage,
 } from '@cbdc/contracts';
 import { generateKeyPairFast, toHex, walletIdFromPublicKey, type Ed25519KeyPair } from '@cbdc/crypto';
-import { createKafka, createPool, createProducer, httpBodyBytesMax, loadSettings, PinoNestLogger } from '@cbdc/platform';
-import { freshDatabase, kafkaBrokersOf, testLogger, testStackEnv, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
+import { createKafka, createPool, createProducer, loadSettings } from '@cbdc/platform';
+import { freshDatabase, kafkaBrokersOf, startNestApp, testLogger, testStackEnv, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
 import { CentralBankModule } from './central-bank.module';
 import { centralBankSettings } from './central-bank.settings';
 
@@ -119,15 +118,7 @@ describe('central bank API (in-process, real stack)', () => {
       LEDGER_VERIFY_POOL_SIZE: '1',
       LOG_LEVEL: 'warn',
     });
-    // As bootstrapApp builds it, minus /docs: Swagger's static files need an ESM-only package that
-    // Jest cannot load (the e2e test covers /docs on the compiled app). Port 0: the system picks a
-    // free one, so this suite runs beside anything else.
-    app = await NestFactory.create<NestFastifyApplication>(CentralBankModule.forRoot(settings, logger), new FastifyAdapter({ bodyLimit: httpBodyBytesMax }), {
-      logger: new PinoNestLogger(logger),
-      abortOnError: false,
-    });
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, url } = await startNestApp(CentralBankModule.forRoot(settings, logger), logger));
     producer = await createProducer(kafka);
     const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as { staff: { key: string }; auditor: { key: string } };
     staffKey = keys.staff.key;

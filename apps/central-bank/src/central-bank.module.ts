@@ -2,7 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { anchorEndorsementsTopic, ledgerDeadLetterTopic, operatorAnchorTopic, operatorEventsTopic, type TopicSpec } from '@cbdc/contracts';
-import { JobDiagnosticService, LOGGER, PG_POOL, PlatformModule, projectVersion, type Logger } from '@cbdc/platform';
+import { ApiExceptionFilter, JobDiagnosticService, LOGGER, PG_POOL, PlatformModule, projectVersion, type Logger } from '@cbdc/platform';
+import { kafkaSaslOf } from '@cbdc/platform';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -12,7 +13,6 @@ import type { CentralBankSettings } from './central-bank.settings';
 import { CENTRAL_BANK_KEY, CENTRAL_BANK_SETTINGS } from './central-bank.tokens';
 import { ControlConsumer } from './control/control.consumer';
 import { DiagnosticsController } from './diagnostics/diagnostics.controller';
-import { ApiExceptionFilter } from './http/api-exception.filter';
 import { CentralBankInfoController } from './info/central-bank-info.controller';
 import { IssueRecallController } from './issue-recall/issue-recall.controller';
 import { IssueRecallService } from './issue-recall/issue-recall.service';
@@ -57,7 +57,7 @@ export class CentralBankModule {
           logger,
           postgres: { url: settings.DATABASE_URL },
           redis: { url: settings.REDIS_URL },
-          kafka: { brokers: settings.KAFKA_BROKERS, topics: centralBankTopics(settings) },
+          kafka: { brokers: settings.KAFKA_BROKERS, sasl: kafkaSaslOf(settings), topics: centralBankTopics(settings) },
         }),
       ],
       controllers: [

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { commonSettings, setting, type SettingsOf } from '@cbdc/platform';
+import { commonSettings, kafkaSaslSettings, setting, type SettingsOf } from '@cbdc/platform';
 import { centralBankControlTopic, ledgerCommandsTopic, ledgerPartitionsDefault, operatorIdsDefault, regulatorReportsTopic } from '@cbdc/contracts';
 
 export const centralBankPortDefault = 7100;
@@ -13,6 +13,8 @@ const topicPattern = /^[A-Za-z0-9._-]{1,200}$/;
 
 export const centralBankSettings = {
   ...commonSettings(centralBankPortDefault),
+  /** The Kafka principal (`central-bank` under npm start); see docs/decisions/0015-kafka-acls.md. */
+  ...kafkaSaslSettings,
   /** Operators the central bank answers diagnostics pings from, and whose topics it creates at start. */
   OPERATOR_IDS: setting.list({ default: operatorIdsDefault, itemPattern: /^[a-z0-9][a-z0-9-]{0,62}$/, itemPatternHint: 'an operator id like bank-a' }),
   LEDGER_PARTITIONS: setting.int({ min: 1, max: 256, default: ledgerPartitionsDefault }),

@@ -1,15 +1,14 @@
 // Proves that while the ledger engine is not answering, a write answers 504 LEDGER_TIMEOUT without losing or doubling anything: once the engine is back, the repeated call gets the single decision, and an issue request left on its way is settled by the sweep and answered to the operator.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Consumer, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { issueRecallRequestMessage, issueRecallStatusV1, operatorEventsTopic, type IssueRecallStatusV1 } from '@cbdc/contracts';
 import { generateKeyPairFast, toHex } from '@cbdc/crypto';
-import { createKafka, createPool, createProducer, httpBodyBytesMax, loadSettings, PinoNestLogger } from '@cbdc/platform';
-import { freshDatabase, kafkaBrokersOf, testLogger, testStackEnv, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
+import { createKafka, createPool, createProducer, loadSettings } from '@cbdc/platform';
+import { freshDatabase, kafkaBrokersOf, staffKeyOf, startNestApp, testLogger, testStackEnv, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
 import { CentralBankModule } from './central-bank.module';
 import { centralBankSettings } from './central-bank.settings';
 import { LedgerEngineHost } from './ledger-access/ledger-engine.host';
@@ -66,14 +65,8 @@ describe('central bank while the ledger engine does not answer', () => {
       LEDGER_VERIFY_POOL_SIZE: '1',
       LOG_LEVEL: 'warn',
     });
-    // Built as bootstrapApp does, minus /docs (see central-bank-api.int.spec.ts).
-    app = await NestFactory.create<NestFastifyApplication>(CentralBankModule.forRoot(settings, logger), new FastifyAdapter({ bodyLimit: httpBodyBytesMax }), {
-      logger: new PinoNestLogger(logger),
-      abortOnError: false,
-    });
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    staffKey = (JSON.parse(readFileSync(keysFile, 'utf8')) as { staff: { key: string } }).staff.key;
+    ({ app, url } = await startNestApp(CentralBankModule.forRoot(settings, logger), logger));
+    staffKey = staffKeyOf(keysFile);
     producer = await createProducer(kafka);
   });
 

@@ -1,27 +1,16 @@
 // Proves, against the real PostgreSQL, Kafka and the real central ledger engine, that a bank opens wallets on the central ledger without ever sending it a name, ID number or phone, moves deposits into DC and back with both ledgers agreeing, reverses the deposit debit of every load the ledger rejects, gives a repeated load one effect, loses nothing when it restarts between writing its outbox and publishing it, and mirrors credits to its wallets.
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Producer } from 'kafkajs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import {
-  creditReserveMessage,
-  issueMessage,
-  loadMessage,
-  operatorEventsTopic,
-  paymentMessage,
-  registerOperatorMessage,
-  registerWalletMessage,
-  type KeyedMessage,
-} from '@cbdc/contracts';
+import { loadMessage, paymentMessage, registerWalletMessage } from '@cbdc/contracts';
 import { encodeUnloadForSigning, generateKeyPair, sign, toHex, walletIdFromPublicKey, type Ed25519KeyPair } from '@cbdc/crypto';
 import { createPolicy } from '@cbdc/ledger';
-import { createKafka, httpBodyBytesMax, PinoNestLogger, createPool, createProducer, ensureTopics, runMigrations } from '@cbdc/platform';
-import { freshDatabase, kafkaBrokersOf, repoRoot, testLogger, testStackEnv, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
+import { createPool } from '@cbdc/platform';
+import { freshDatabase, staffKeyOf, startCentralLedger, startNestApp, testLogger, testStackEnv, uniqueSuffix, waitFor, type CentralLedger, type FreshDatabase } from '@cbdc/testing';
 // eslint-disable-next-line no-restricted-imports -- tests only: the real central ledger engine, in-process, answers this bank.
-import { startLedgerEngine, type LedgerEngineRuntime } from '../../central-bank/src/ledger-engine/ledger-engine.runtime';
+import { startLedgerEngine } from '../../central-bank/src/ledger-engine/ledger-engine.runtime';
 import { CommercialBankModule } from './commercial-bank.module';
 import { loadCommercialBankSettings } from './commercial-bank.settings';
 
@@ -39,23 +28,17 @@ interface Answer {
 
 describe('commercial bank against the real central ledger', () => {
   const env = testStackEnv();
-  const brokers = kafkaBrokersOf(env);
   const suffix = uniqueSuffix();
   const bankId = `bank-t${suffix}`;
   const otherBankId = `bank-u${suffix}`;
   const ledgerTopic = `test.ledger-commands.${suffix}`;
   const keysFile = path.join(tmpdir(), `cbdc-${bankId}-api-keys.json`);
-  const centralBank = generateKeyPair();
   const otherBank = generateKeyPair();
-  const kafka = createKafka({ brokers, clientId: `test-bank-${suffix}` });
   const person = { name: `Holder ${suffix}`, idNumber: `ID${suffix}X`, phone: `+86 138 ${suffix.slice(-8).replace(/[^0-9]/g, '7')}` };
 
-  let centralDatabase: FreshDatabase;
+  let ledger: CentralLedger;
   let bankDatabase: FreshDatabase;
-  let central: Pool;
   let bank: Pool;
-  let engine: LedgerEngineRuntime;
-  let producer: Producer;
   let app: NestFastifyApplication | null = null;
   let url = '';
   let apiKey = '';
@@ -71,17 +54,8 @@ describe('commercial bank against the real central ledger', () => {
       API_KEYS_FILE: keysFile,
       LOG_LEVEL: 'warn',
     });
-    // As bootstrapApp builds it, minus /docs: Swagger's static files need an ESM-only package that
-    // Jest cannot load (the e2e test covers /docs on the compiled app). Port 0: a free port.
-    app = await NestFactory.create<NestFastifyApplication>(
-      CommercialBankModule.forRoot(settings, logger, { publishOutbox }),
-      new FastifyAdapter({ bodyLimit: httpBodyBytesMax }),
-      { logger: new PinoNestLogger(logger), abortOnError: false },
-    );
-    app.enableShutdownHooks();
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    apiKey = (JSON.parse(readFileSync(keysFile, 'utf8')) as { staff: { key: string } }).staff.key;
+    ({ app, url } = await startNestApp(CommercialBankModule.forRoot(settings, logger, { publishOutbox }), logger));
+    apiKey = staffKeyOf(keysFile);
   }
 
   async function stopBank(): Promise<void> {
@@ -95,26 +69,6 @@ describe('commercial bank against the real central ledger', () => {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${url}${route}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
-
-  async function send(messages: readonly KeyedMessage[]): Promise<void> {
-    await producer.send({ topic: ledgerTopic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
-  }
-
-  async function centralDecided(commandIds: readonly string[]): Promise<void> {
-    await waitFor(
-      async () => {
-        const result = await central.query<{ n: string }>('select count(*) as n from ledger_commands where command_id = any($1)', [commandIds]);
-        return Number(result.rows[0]!.n) === commandIds.length;
-      },
-      decisionTimeoutMs,
-      { what: `central ledger to decide ${commandIds.join(', ')}` },
-    );
-  }
-
-  async function centralBalance(accountId: string): Promise<bigint> {
-    const result = await central.query<{ balance: string }>('select balance from accounts where id = $1', [accountId]);
-    return BigInt(result.rows[0]?.balance ?? '0');
   }
 
   async function customer(customerId: string): Promise<{ depositBalance: bigint }> {
@@ -157,42 +111,29 @@ describe('commercial bank against the real central ledger', () => {
     // dc-settlement mirrors the DC the customers hold plus what is on its way to them.
     expect(BigInt(row.settlement)).toBe(BigInt(row.mirrors) + BigInt(row.pending));
     const wallets = await bank.query<{ id: string; balance: string }>('select id, balance from wallets where status = $1', ['open']);
-    for (const wallet of wallets.rows) expect(await centralBalance(`wallet:${wallet.id}`)).toBe(BigInt(wallet.balance));
+    for (const wallet of wallets.rows) expect(await ledger.balance(`wallet:${wallet.id}`)).toBe(BigInt(wallet.balance));
   }
 
   beforeAll(async () => {
-    centralDatabase = await freshDatabase('bank_int_central');
-    bankDatabase = await freshDatabase('bank_int_bank');
-    central = createPool({ url: centralDatabase.url, applicationName: 'bank-int-central' });
-    bank = createPool({ url: bankDatabase.url, applicationName: 'bank-int-bank' });
-    await runMigrations(central, path.join(repoRoot(), 'apps', 'central-bank', 'migrations'));
-    await ensureTopics(kafka, [
-      { name: ledgerTopic, partitions: 1 },
-      { name: operatorEventsTopic(bankId), partitions: 1 },
-      { name: operatorEventsTopic(otherBankId), partitions: 1 },
-    ]);
-    producer = await createProducer(kafka);
-    engine = await startLedgerEngine({
-      databaseUrl: centralDatabase.url,
-      kafkaBrokers: brokers,
-      topic: ledgerTopic,
-      partitions: 1,
-      consumerGroup: `test-bank-engine-${suffix}`,
-      centralBankPublicKey: centralBank.publicKey,
-      policy: () => policy,
+    ledger = await startCentralLedger({
+      name: 'bank_int',
+      suffix,
+      ledgerTopic,
+      operatorIds: [bankId, otherBankId],
+      startEngine: startLedgerEngine,
+      policy,
       logger,
-      verifyPoolSize: 1,
+      decisionTimeoutMs,
     });
+    bankDatabase = await freshDatabase('bank_int_bank');
+    bank = createPool({ url: bankDatabase.url, applicationName: 'bank-int-bank' });
     await startBank();
   });
 
   afterAll(async () => {
     await stopBank();
-    await engine?.close();
-    await producer?.disconnect();
-    await central?.end();
+    await ledger?.close();
     await bank?.end();
-    await centralDatabase?.drop();
     await bankDatabase?.drop();
     rmSync(keysFile, { force: true });
   });
@@ -218,24 +159,11 @@ describe('commercial bank against the real central ledger', () => {
 
   it('registers the operator on the central ledger and stocks its vault', async () => {
     const operator = await call('GET', '/v1/operator', undefined, null);
-    const register = (operatorId: string, publicKey: string) =>
-      registerOperatorMessage(
-        { commandId: `reg-${operatorId}`, operatorId, name: operatorId, operatorKind: 'bank', publicKey, reserveRatioBps: 10_000, issueQuotaAuto: 0n },
-        centralBank.privateKey,
-      );
-    await send([register(bankId, operator.body.publicKey as string), register(otherBankId, toHex(otherBank.publicKey))]);
-    await centralDecided([`reg-${bankId}`, `reg-${otherBankId}`]);
-    await send([
-      creditReserveMessage({ commandId: `rtgs-${bankId}`, operatorId: bankId, amount: cap4 * 10n, reference: 'test' }, centralBank.privateKey),
-      creditReserveMessage({ commandId: `rtgs-${otherBankId}`, operatorId: otherBankId, amount: cap4, reference: 'test' }, centralBank.privateKey),
+    await ledger.stock([
+      { operatorId: bankId, publicKey: operator.body.publicKey as string, reserve: cap4 * 10n, issue: cap4 * 2n },
+      { operatorId: otherBankId, publicKey: toHex(otherBank.publicKey), reserve: cap4, issue: cap4 },
     ]);
-    await centralDecided([`rtgs-${bankId}`, `rtgs-${otherBankId}`]);
-    await send([
-      issueMessage({ commandId: `issue-${bankId}`, operatorId: bankId, amount: cap4 * 2n, requestId: 'r1' }, centralBank.privateKey),
-      issueMessage({ commandId: `issue-${otherBankId}`, operatorId: otherBankId, amount: cap4, requestId: 'r2' }, centralBank.privateKey),
-    ]);
-    await centralDecided([`issue-${bankId}`, `issue-${otherBankId}`]);
-    expect(await centralBalance(`vault:${bankId}`)).toBe(cap4 * 2n);
+    expect(await ledger.balance(`vault:${bankId}`)).toBe(cap4 * 2n);
   });
 
   it('opens wallets on the central ledger without sending it any name, ID number or phone', async () => {
@@ -252,7 +180,7 @@ describe('commercial bank against the real central ledger', () => {
 
     walletA = await openWallet(`a-${suffix}`, 3, holderA);
     walletB = await openWallet(`b-${suffix}`, 4, holderB);
-    const registered = await central.query<{ id: string; operator_id: string; wallet_class: number }>('select id, operator_id, wallet_class from wallets where id = any($1) order by wallet_class', [
+    const registered = await ledger.pool.query<{ id: string; operator_id: string; wallet_class: number }>('select id, operator_id, wallet_class from wallets where id = any($1) order by wallet_class', [
       [walletA, walletB],
     ]);
     expect(registered.rows).toEqual([
@@ -263,14 +191,14 @@ describe('commercial bank against the real central ledger', () => {
     expect((await call('POST', '/v1/wallets', { customerId: `b-${suffix}`, publicKey: toHex(holderB.publicKey), walletClass: 4, requestId: `other-${suffix}` })).body.code).toBe('WALLET_EXISTS');
 
     // Every text column of every table of the central database, searched for the holder's identity.
-    const columns = await central.query<{ table_name: string; column_name: string }>(
+    const columns = await ledger.pool.query<{ table_name: string; column_name: string }>(
       `select table_name, column_name from information_schema.columns
        where table_schema = 'public' and data_type in ('text', 'character varying', 'character', 'json', 'jsonb')`,
     );
     expect(columns.rows.length).toBeGreaterThan(10);
     const needles = [person.name, person.idNumber, person.phone, `Phone Only ${suffix}`];
     for (const column of columns.rows) {
-      const found = await central.query<{ n: string }>(
+      const found = await ledger.pool.query<{ n: string }>(
         `select count(*) as n from "${column.table_name}" where position($1 in "${column.column_name}"::text) > 0 or position($2 in "${column.column_name}"::text) > 0
            or position($3 in "${column.column_name}"::text) > 0 or position($4 in "${column.column_name}"::text) > 0`,
         needles,
@@ -307,10 +235,10 @@ describe('commercial bank against the real central ledger', () => {
     const wallet = await call('GET', `/v1/wallets/${walletA}`);
     expect(wallet.body).toMatchObject({ status: 'open', walletClass: 3, balance: amount.toString() });
     expect(wallet.body.history).toEqual([expect.objectContaining({ kind: 'load', reference: load.loadId, amount: amount.toString() })]);
-    expect(await centralBalance(`wallet:${walletA}`)).toBe(amount);
-    expect(await centralBalance(`vault:${bankId}`)).toBe(cap4 * 2n - amount);
+    expect(await ledger.balance(`wallet:${walletA}`)).toBe(amount);
+    expect(await ledger.balance(`vault:${bankId}`)).toBe(cap4 * 2n - amount);
     expect((await customer(`a-${suffix}`)).depositBalance).toBe(cap4 * 3n - amount);
-    const commands = await central.query<{ n: string }>("select count(*) as n from ledger_commands where command_type = 'ledger.load' and operator_id = $1", [bankId]);
+    const commands = await ledger.pool.query<{ n: string }>("select count(*) as n from ledger_commands where command_type = 'ledger.load' and operator_id = $1", [bankId]);
     expect(commands.rows[0]!.n).toBe('1');
     await ledgersAgree();
 
@@ -336,14 +264,14 @@ describe('commercial bank against the real central ledger', () => {
     expect(await decidedLoad(walletB, overCap.loadId)).toMatchObject({ status: 'rejected', code: 'CLASS_LIMIT_BALANCE' });
     expect((await customer(`b-${suffix}`)).depositBalance).toBe(cap4 * 2n);
 
-    const vaultLeft = await centralBalance(`vault:${bankId}`);
+    const vaultLeft = await ledger.balance(`vault:${bankId}`);
     const overVault = { loadId: `over-vault-${suffix}`, amount: (vaultLeft + 1n).toString() };
     const before = (await customer(`a-${suffix}`)).depositBalance;
     expect((await call('POST', `/v1/wallets/${walletA}/loads`, overVault)).status).toBe(202);
     expect(await decidedLoad(walletA, overVault.loadId)).toMatchObject({ status: 'rejected', code: 'INSUFFICIENT_FUNDS' });
     expect((await customer(`a-${suffix}`)).depositBalance).toBe(before);
     expect((await call('GET', `/v1/wallets/${walletB}`)).body.balance).toBe('0');
-    expect(await centralBalance(`vault:${bankId}`)).toBe(vaultLeft);
+    expect(await ledger.balance(`vault:${bankId}`)).toBe(vaultLeft);
     await ledgersAgree();
   });
 
@@ -357,7 +285,7 @@ describe('commercial bank against the real central ledger', () => {
     expect(unpublished.rows[0]!.n).toBe('1');
     await stopBank();
     const commandId = `${bankId}:load:${load.loadId}`;
-    expect((await central.query('select 1 from ledger_commands where command_id = $1', [commandId])).rows).toHaveLength(0);
+    expect((await ledger.pool.query('select 1 from ledger_commands where command_id = $1', [commandId])).rows).toHaveLength(0);
 
     await startBank();
     expect(await decidedLoad(walletA, load.loadId)).toMatchObject({ status: 'accepted' });
@@ -369,7 +297,7 @@ describe('commercial bank against the real central ledger', () => {
     const whileDown = { loadId: `while-down-${suffix}`, amount: '500' };
     expect((await call('POST', `/v1/wallets/${walletA}/loads`, whileDown)).status).toBe(202);
     await stopBank();
-    await centralDecided([`${bankId}:load:${whileDown.loadId}`]);
+    await ledger.decided([`${bankId}:load:${whileDown.loadId}`]);
     await startBank();
     expect(await decidedLoad(walletA, whileDown.loadId)).toMatchObject({ status: 'accepted' });
     expect((await customer(`a-${suffix}`)).depositBalance).toBe(before - 1500n);
@@ -406,17 +334,17 @@ describe('commercial bank against the real central ledger', () => {
     // A holder of the other operator, loaded by it, pays our class-4 wallet.
     const stranger = generateKeyPair();
     const strangerId = walletIdFromPublicKey(stranger.publicKey);
-    await send([registerWalletMessage({ commandId: `open-${strangerId}`, operatorId: otherBankId, walletId: strangerId, walletClass: 4, publicKey: toHex(stranger.publicKey) }, otherBank.privateKey)]);
-    await centralDecided([`open-${strangerId}`]);
-    await send([loadMessage({ commandId: `load-${strangerId}`, operatorId: otherBankId, walletId: strangerId, amount: 30_000n }, otherBank.privateKey)]);
-    await centralDecided([`load-${strangerId}`]);
+    await ledger.send([registerWalletMessage({ commandId: `open-${strangerId}`, operatorId: otherBankId, walletId: strangerId, walletClass: 4, publicKey: toHex(stranger.publicKey) }, otherBank.privateKey)]);
+    await ledger.decided([`open-${strangerId}`]);
+    await ledger.send([loadMessage({ commandId: `load-${strangerId}`, operatorId: otherBankId, walletId: strangerId, amount: 30_000n }, otherBank.privateKey)]);
+    await ledger.decided([`load-${strangerId}`]);
     const fromStranger = `pay-in-${suffix}`;
     const fromA = `pay-a-${suffix}`;
-    await send([
+    await ledger.send([
       paymentMessage({ commandId: fromStranger, operatorId: otherBankId, payerWalletId: strangerId, payeeWalletId: walletB, amount: 7_000n, counter: 1n }, stranger.privateKey),
       paymentMessage({ commandId: fromA, operatorId: bankId, payerWalletId: walletA, payeeWalletId: walletB, amount: 3_000n, counter: 2n }, holderA.privateKey),
     ]);
-    await centralDecided([fromStranger, fromA]);
+    await ledger.decided([fromStranger, fromA]);
     const walletBAfter = await waitFor(
       async () => {
         const answer = await call('GET', `/v1/wallets/${walletB}`);

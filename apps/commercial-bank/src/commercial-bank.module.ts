@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { anchorEndorsementsTopic, centralBankControlTopic, ledgerPartitionsDefault, operatorAnchorTopic, operatorEventsTopic } from '@cbdc/contracts';
-import { JobDiagnosticService, PG_POOL, PlatformModule, projectVersion, type Logger } from '@cbdc/platform';
+import { JobDiagnosticController, JobDiagnosticService, PG_POOL, PlatformModule, projectVersion, type Logger } from '@cbdc/platform';
+import { kafkaSaslOf } from '@cbdc/platform';
 import { ApiKeysService } from './auth/api-keys.service';
 import { StaffApiKeyGuard } from './auth/staff-api-key.guard';
 import type { CommercialBankSettings } from './commercial-bank.settings';
@@ -64,6 +65,7 @@ export class CommercialBankModule {
           redis: { url: settings.REDIS_URL },
           kafka: {
             brokers: settings.KAFKA_BROKERS,
+            sasl: kafkaSaslOf(settings),
             // The topics this operator writes to and reads from; the central bank creates them too.
             topics: [
               { name: centralBankControlTopic, partitions: 1 },
@@ -75,7 +77,7 @@ export class CommercialBankModule {
           },
         }),
       ],
-      controllers: [AnchorReplicaController, DiagnosticsController, OperatorController, CustomersController, WalletsController, PaymentsController, HolderWalletsController, MerchantsController, TreasuryController, WalletClassesController],
+      controllers: [AnchorReplicaController, DiagnosticsController, JobDiagnosticController, OperatorController, CustomersController, WalletsController, PaymentsController, HolderWalletsController, MerchantsController, TreasuryController, WalletClassesController],
       providers: [
         { provide: COMMERCIAL_BANK_SETTINGS, useValue: settings },
         { provide: OPERATOR_KEY, inject: [PG_POOL], useFactory: (pool: Pool) => loadOrCreateOperatorKey(pool, settings.BANK_ID) },

@@ -1,5 +1,5 @@
 import { centralBankControlTopic, ledgerCommandsTopic } from '@cbdc/contracts';
-import { ConfigError, commonSettings, loadSettings, setting, type SettingsOf } from '@cbdc/platform';
+import { ConfigError, commonSettings, kafkaSaslSettings, loadSettings, setting, type SettingsOf } from '@cbdc/platform';
 
 /** Default ports of the operators the demo runs; any other operator must set PORT. */
 export const bankPortsDefault: Readonly<Record<string, number>> = { 'bank-a': 7101, 'bank-b': 7102 };
@@ -8,6 +8,8 @@ const { PORT: _port, ...shared } = commonSettings();
 
 export const commercialBankSettings = {
   ...shared,
+  /** This operator's Kafka principal (its BANK_ID): it may read only its own topics. */
+  ...kafkaSaslSettings,
   /** Which operator this process is: one codebase, one process (and database) per operator. */
   BANK_ID: setting.string({ pattern: /^bank-[a-z0-9]+(-[a-z0-9]+)*$/, patternHint: 'an operator id like bank-a' }),
   PORT: setting.optional(setting.int({ min: 1, max: 65535 })),

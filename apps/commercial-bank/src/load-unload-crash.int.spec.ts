@@ -1,17 +1,28 @@
 // Proves that killing the bank's process (SIGKILL) at every step of a load and of an unload — before the request commits, before and after publishing its command, before, while and after applying the ledger's result — loses and doubles nothing: after a restart and the client's retry, each request is decided once, the deposit book sums to zero, every customer's deposit and DC are what the accepted requests say, and the central ledger's wallet balances equal the bank's mirrors.
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { creditReserveMessage, issueMessage, operatorEventsTopic, registerOperatorMessage, type KeyedMessage } from '@cbdc/contracts';
 import { encodeUnloadForSigning, generateKeyPair, sign, toHex, walletIdFromPublicKey } from '@cbdc/crypto';
 import { createPolicy } from '@cbdc/ledger';
-import { createKafka, createPool, createProducer, ensureTopics, runMigrations } from '@cbdc/platform';
-import { appEntry, freshDatabase, kafkaBrokersOf, repoRoot, startApp, testLogger, testStackEnv, uniqueSuffix, waitFor, type AppProcess, type FreshDatabase } from '@cbdc/testing';
+import { createPool } from '@cbdc/platform';
+import {
+  appEntry,
+  freshDatabase,
+  staffKeyOf,
+  startApp,
+  startCentralLedger,
+  testLogger,
+  testStackEnv,
+  uniqueSuffix,
+  waitFor,
+  type AppProcess,
+  type CentralLedger,
+  type FreshDatabase,
+} from '@cbdc/testing';
 // eslint-disable-next-line no-restricted-imports -- tests only: the real central ledger engine, in-process, answers the bank.
-import { startLedgerEngine, type LedgerEngineRuntime } from '../../central-bank/src/ledger-engine/ledger-engine.runtime';
+import { startLedgerEngine } from '../../central-bank/src/ledger-engine/ledger-engine.runtime';
 import { crashSteps } from './crash-test/crash-points';
 
 // A restart after SIGKILL waits for Kafka to expire the dead consumer (its 30 s session) before it is healthy.
@@ -27,25 +38,19 @@ const bankEntry = process.env.CRASH_TEST_BANK_ENTRY ?? appEntry('commercial-bank
 
 describe('bank killed at each step of load and unload', () => {
   const env = testStackEnv();
-  const brokers = kafkaBrokersOf(env);
   const suffix = uniqueSuffix();
   const bankId = `bank-k${suffix}`;
   const ledgerTopic = `test.ledger-commands.${suffix}`;
   const keysFile = path.join(tmpdir(), `cbdc-${bankId}-api-keys.json`);
-  const centralBank = generateKeyPair();
   const holder = generateKeyPair();
   const walletId = walletIdFromPublicKey(holder.publicKey);
   const customerId = `crash-${suffix}`;
-  const kafka = createKafka({ brokers, clientId: `bank-crash-${suffix}` });
   const policy = createPolicy();
   const depositStart = 10_000_000n;
 
-  let centralDatabase: FreshDatabase;
+  let ledger: CentralLedger;
   let bankDatabase: FreshDatabase;
-  let central: Pool;
   let bankPool: Pool;
-  let engine: LedgerEngineRuntime;
-  let producer: Producer;
   let bank: AppProcess | null = null;
   let apiKey = '';
   let counter = 0n;
@@ -82,7 +87,7 @@ describe('bank killed at each step of load and unload', () => {
     });
     bank = started;
     await started.waitUntilHealthy(healthyTimeoutMs);
-    apiKey = (JSON.parse(readFileSync(keysFile, 'utf8')) as { staff: { key: string } }).staff.key;
+    apiKey = staffKeyOf(keysFile);
     return started;
   }
 
@@ -96,26 +101,6 @@ describe('bank killed at each step of load and unload', () => {
     } catch {
       return undefined;
     }
-  }
-
-  async function send(messages: readonly KeyedMessage[]): Promise<void> {
-    await producer.send({ topic: ledgerTopic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
-  }
-
-  async function centralDecided(commandIds: readonly string[]): Promise<void> {
-    await waitFor(
-      async () => {
-        const result = await central.query<{ n: string }>('select count(*) as n from ledger_commands where command_id = any($1)', [commandIds]);
-        return Number(result.rows[0]!.n) === commandIds.length;
-      },
-      decisionTimeoutMs,
-      { what: `central ledger to decide ${commandIds.join(', ')}` },
-    );
-  }
-
-  async function centralBalance(accountId: string): Promise<bigint> {
-    const result = await central.query<{ balance: string }>('select balance from accounts where id = $1', [accountId]);
-    return BigInt(result.rows[0]?.balance ?? '0');
   }
 
   /** Both ledgers agree, and hold exactly what the accepted requests say. */
@@ -137,9 +122,9 @@ describe('bank killed at each step of load and unload', () => {
     expect(BigInt(row.settlement)).toBe(BigInt(row.mirrors));
     expect(BigInt(row.wallet)).toBe(expectedWallet);
     expect(BigInt(row.deposit)).toBe(depositStart - expectedWallet);
-    expect(await centralBalance(`wallet:${walletId}`)).toBe(expectedWallet);
+    expect(await ledger.balance(`wallet:${walletId}`)).toBe(expectedWallet);
     // Each request reached the ledger as one command, applied once.
-    const doubled = await central.query<{ n: string }>(
+    const doubled = await ledger.pool.query<{ n: string }>(
       `select count(*) as n from (select command_id from ledger_commands where operator_id = $1 group by command_id having count(*) > 1) d`,
       [bankId],
     );
@@ -169,42 +154,23 @@ describe('bank killed at each step of load and unload', () => {
   }
 
   beforeAll(async () => {
-    centralDatabase = await freshDatabase('bank_crash_central');
-    bankDatabase = await freshDatabase('bank_crash_bank');
-    central = createPool({ url: centralDatabase.url, applicationName: 'bank-crash-central' });
-    bankPool = createPool({ url: bankDatabase.url, applicationName: 'bank-crash-bank' });
-    await runMigrations(central, path.join(repoRoot(), 'apps', 'central-bank', 'migrations'));
-    await ensureTopics(kafka, [
-      { name: ledgerTopic, partitions: 1 },
-      { name: operatorEventsTopic(bankId), partitions: 1 },
-    ]);
-    producer = await createProducer(kafka);
-    engine = await startLedgerEngine({
-      databaseUrl: centralDatabase.url,
-      kafkaBrokers: brokers,
-      topic: ledgerTopic,
-      partitions: 1,
-      consumerGroup: `test-bank-crash-engine-${suffix}`,
-      centralBankPublicKey: centralBank.publicKey,
-      policy: () => policy,
+    ledger = await startCentralLedger({
+      name: 'bank_crash',
+      suffix,
+      ledgerTopic,
+      operatorIds: [bankId],
+      startEngine: startLedgerEngine,
+      policy,
       logger,
-      verifyPoolSize: 1,
+      decisionTimeoutMs,
     });
+    bankDatabase = await freshDatabase('bank_crash_bank');
+    bankPool = createPool({ url: bankDatabase.url, applicationName: 'bank-crash-bank' });
 
     await startBank();
     const operator = (await call('GET', '/v1/operator'))!;
     const stock = policy.classLimits[3].balanceCap * 4n;
-    await send([
-      registerOperatorMessage(
-        { commandId: `reg-${bankId}`, operatorId: bankId, name: bankId, operatorKind: 'bank', publicKey: operator.body.publicKey as string, reserveRatioBps: 10_000, issueQuotaAuto: 0n },
-        centralBank.privateKey,
-      ),
-    ]);
-    await centralDecided([`reg-${bankId}`]);
-    await send([creditReserveMessage({ commandId: `rtgs-${bankId}`, operatorId: bankId, amount: stock, reference: 'test' }, centralBank.privateKey)]);
-    await centralDecided([`rtgs-${bankId}`]);
-    await send([issueMessage({ commandId: `issue-${bankId}`, operatorId: bankId, amount: stock, requestId: `r-${bankId}` }, centralBank.privateKey)]);
-    await centralDecided([`issue-${bankId}`]);
+    await ledger.stock([{ operatorId: bankId, publicKey: operator.body.publicKey as string, reserve: stock, issue: stock }]);
 
     expect((await call('POST', '/v1/customers', { customerId, name: 'Crash Dummy', idNumber: `ID${suffix}`, phone: '+86 138 0000 3333' }))!.status).toBe(201);
     expect((await call('POST', `/v1/customers/${customerId}/deposits`, { depositId: `salary-${suffix}`, amount: depositStart.toString() }))!.status).toBe(200);
@@ -220,11 +186,8 @@ describe('bank killed at each step of load and unload', () => {
 
   afterAll(async () => {
     await bank?.stop();
-    await engine?.close();
-    await producer?.disconnect();
-    await central?.end();
+    await ledger?.close();
     await bankPool?.end();
-    await centralDatabase?.drop();
     await bankDatabase?.drop();
     rmSync(keysFile, { force: true });
   });
@@ -255,7 +218,7 @@ describe('bank killed at each step of load and unload', () => {
         { what: 'the mirror to settle' },
       );
       await ledgersAgree();
-      const commands = await central.query<{ n: string }>('select count(*) as n from ledger_commands where command_id = $1', [`${bankId}:${kind}:${requestId}`]);
+      const commands = await ledger.pool.query<{ n: string }>('select count(*) as n from ledger_commands where command_id = $1', [`${bankId}:${kind}:${requestId}`]);
       expect(commands.rows[0]!.n).toBe('1');
       await bank!.stop();
     });

@@ -6,27 +6,22 @@
 // opening's audit record is anchored as an accepted ledger entry (also through the officials'
 // command line); a bank serves only its own wallets and reads only its own topics, and a payee
 // sees the payer only as a wallet id.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AssignerProtocol, type Producer } from 'kafkajs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AssignerProtocol } from 'kafkajs';
 import { Pool } from 'pg';
 import {
-  creditReserveMessage,
   encodeMessage,
   escrowedIdentityV1,
-  issueMessage,
   loadMessage,
   openOfficialShare,
-  operatorEventsTopic,
   paymentMessage,
   regulatorOfficialKeyV1,
   regulatorPublicMaterialV1,
   regulatorRequestBodyText,
   regulatorServiceKeyV1,
-  registerOperatorMessage,
   registerWalletMessage,
   runKeyCeremony,
   signRegulatorRequest,
@@ -36,10 +31,10 @@ import {
 } from '@cbdc/contracts';
 import { fromHex, generateKeyPair, sealToPublicKey, toHex, walletIdFromPublicKey } from '@cbdc/crypto';
 import { createPolicy } from '@cbdc/ledger';
-import { createKafka, createPool, createProducer, ensureTopics, httpBodyBytesMax, loadSettings, PinoNestLogger, runMigrations } from '@cbdc/platform';
-import { freshDatabase, kafkaBrokersOf, repoRoot, testLogger, testStackEnv, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
+import { createPool, loadSettings } from '@cbdc/platform';
+import { freshDatabase, staffKeyOf, startCentralLedger, startNestApp, testLogger, testStackEnv, uniqueSuffix, waitFor, type CentralLedger, type FreshDatabase } from '@cbdc/testing';
 // eslint-disable-next-line no-restricted-imports -- tests only: the real central ledger engine, in-process.
-import { startLedgerEngine, type LedgerEngineRuntime } from '../../central-bank/src/ledger-engine/ledger-engine.runtime';
+import { startLedgerEngine } from '../../central-bank/src/ledger-engine/ledger-engine.runtime';
 // eslint-disable-next-line no-restricted-imports -- tests only: the central bank's report tailer, driven step by step.
 import { tailReportsOnce } from '../../central-bank/src/reports/report-tailer';
 // eslint-disable-next-line no-restricted-imports -- tests only: the commercial bank, in-process, escrows identities.
@@ -64,19 +59,8 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
-async function nestApp(module: Parameters<typeof NestFactory.create>[0]): Promise<{ app: NestFastifyApplication; url: string }> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: httpBodyBytesMax }), {
-    logger: new PinoNestLogger(logger),
-    abortOnError: false,
-  });
-  app.enableShutdownHooks();
-  await app.listen(0, '127.0.0.1');
-  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
-}
-
 describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy boundaries', () => {
   const env = testStackEnv();
-  const brokers = kafkaBrokersOf(env);
   const suffix = uniqueSuffix();
   const bankId = `bank-p${suffix}`;
   const otherBankId = `bank-q${suffix}`;
@@ -84,21 +68,16 @@ describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy bou
   const reportsTopic = `test.regulator-reports.${suffix}`;
   const keysDir = path.join(tmpdir(), `cbdc-regulator-${suffix}`);
   const bankKeysFile = path.join(tmpdir(), `cbdc-${bankId}-api-keys.json`);
-  const centralBank = generateKeyPair();
   const otherBank = generateKeyPair();
-  const kafka = createKafka({ brokers, clientId: `test-anonymity-${suffix}` });
   const digits = suffix.replace(/[^0-9]/g, '7').padEnd(8, '3').slice(0, 8);
   const person = { name: `Lin Meihua ${suffix}`, idNumber: `110101${digits}4514`, phone: `+86 139 ${digits}` };
   const payerIdentity = { name: `Payer Zhou ${suffix}`, phone: `+86 137 ${digits}` };
 
   let ceremony: KeyCeremony;
-  let centralDatabase: FreshDatabase;
+  let ledger: CentralLedger;
   let bankDatabase: FreshDatabase;
   let regulatorDatabase: FreshDatabase;
-  let central: Pool;
   let regulatorPool: Pool;
-  let engine: LedgerEngineRuntime;
-  let producer: Producer;
   let bankApp: NestFastifyApplication | null = null;
   let regulatorApp: NestFastifyApplication | null = null;
   let bankUrl = '';
@@ -132,21 +111,6 @@ describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy bou
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  async function send(messages: readonly KeyedMessage[]): Promise<void> {
-    await producer.send({ topic: ledgerTopic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
-  }
-
-  async function accepted(commandIds: readonly string[]): Promise<void> {
-    await waitFor(
-      async () => {
-        const result = await central.query<{ status: string }>('select status from ledger_commands where command_id = any($1)', [commandIds]);
-        return result.rows.length === commandIds.length && result.rows.every((row) => row.status === 'accepted');
-      },
-      decisionTimeoutMs,
-      { what: `central ledger to accept ${commandIds.join(', ')}` },
-    );
-  }
-
   function pay(payee: string, amount: bigint, commandId: string): KeyedMessage {
     payer.counter += 1n;
     return paymentMessage({ commandId, operatorId: otherBankId, payerWalletId: payerId, payeeWalletId: payee, amount, counter: payer.counter }, payer.keys.privateKey);
@@ -161,31 +125,21 @@ describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy bou
       writeFileSync(path.join(keysDir, `${official.officialId}.json`), encodeMessage(regulatorOfficialKeyV1, official), { mode: 0o600 });
     }
 
-    centralDatabase = await freshDatabase('anonymity_central');
+    ledger = await startCentralLedger({
+      name: 'anonymity',
+      suffix,
+      ledgerTopic,
+      operatorIds: [bankId, otherBankId],
+      extraTopics: [reportsTopic],
+      startEngine: startLedgerEngine,
+      policy,
+      regulatorPublicKey: fromHex(ceremony.material.signingPublicKey),
+      logger,
+      decisionTimeoutMs,
+    });
     bankDatabase = await freshDatabase('anonymity_bank');
     regulatorDatabase = await freshDatabase('anonymity_regulator');
-    central = createPool({ url: centralDatabase.url, applicationName: 'anonymity-central' });
     regulatorPool = createPool({ url: regulatorDatabase.url, applicationName: 'anonymity-regulator' });
-    await runMigrations(central, path.join(repoRoot(), 'apps', 'central-bank', 'migrations'));
-    await ensureTopics(kafka, [
-      { name: ledgerTopic, partitions: 1 },
-      { name: reportsTopic, partitions: 1 },
-      { name: operatorEventsTopic(bankId), partitions: 1 },
-      { name: operatorEventsTopic(otherBankId), partitions: 1 },
-    ]);
-    producer = await createProducer(kafka);
-    engine = await startLedgerEngine({
-      databaseUrl: centralDatabase.url,
-      kafkaBrokers: brokers,
-      topic: ledgerTopic,
-      partitions: 1,
-      consumerGroup: `test-anonymity-engine-${suffix}`,
-      centralBankPublicKey: centralBank.publicKey,
-      regulatorPublicKey: fromHex(ceremony.material.signingPublicKey),
-      policy: () => policy,
-      logger,
-      verifyPoolSize: 1,
-    });
     const bankSettings = loadCommercialBankSettings({
       BANK_ID: bankId,
       PORT: '7398',
@@ -197,8 +151,8 @@ describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy bou
       REGULATOR_PUBLIC_FILE: path.join(keysDir, regulatorPublicFileName),
       LOG_LEVEL: 'warn',
     });
-    ({ app: bankApp, url: bankUrl } = await nestApp(CommercialBankModule.forRoot(bankSettings, logger)));
-    apiKey = (JSON.parse(readFileSync(bankKeysFile, 'utf8')) as { staff: { key: string } }).staff.key;
+    ({ app: bankApp, url: bankUrl } = await startNestApp(CommercialBankModule.forRoot(bankSettings, logger), logger));
+    apiKey = staffKeyOf(bankKeysFile);
     const regulatorConfig = loadSettings(regulatorSettings, {
       PORT: '7397',
       DATABASE_URL: regulatorDatabase.url,
@@ -210,17 +164,14 @@ describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy bou
       CONSUMER_GROUP_PREFIX: `test-regulator-${suffix}`,
       LOG_LEVEL: 'warn',
     });
-    ({ app: regulatorApp, url: regulatorUrl } = await nestApp(RegulatorModule.forRoot(regulatorConfig, logger)));
+    ({ app: regulatorApp, url: regulatorUrl } = await startNestApp(RegulatorModule.forRoot(regulatorConfig, logger), logger));
   });
 
   afterAll(async () => {
     await bankApp?.close();
     await regulatorApp?.close();
-    await engine?.close();
-    await producer?.disconnect();
-    await central?.end();
+    await ledger?.close();
     await regulatorPool?.end();
-    await centralDatabase?.drop();
     await bankDatabase?.drop();
     await regulatorDatabase?.drop();
     rmSync(keysDir, { recursive: true, force: true });
@@ -229,46 +180,41 @@ describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy bou
 
   it('opens a wallet whose escrow the ledger stores, with no name, ID number or phone in any table of the central bank', async () => {
     const operator = await bankCall('GET', '/v1/operator');
-    const register = (operatorId: string, publicKey: string) =>
-      registerOperatorMessage({ commandId: `reg-${operatorId}`, operatorId, name: operatorId, operatorKind: 'bank', publicKey, reserveRatioBps: 10_000, issueQuotaAuto: 0n }, centralBank.privateKey);
-    await send([register(bankId, operator.body.publicKey as string), register(otherBankId, toHex(otherBank.publicKey))]);
-    await accepted([`reg-${bankId}`, `reg-${otherBankId}`]);
-    await send([
-      creditReserveMessage({ commandId: `rtgs-${otherBankId}`, operatorId: otherBankId, amount: 5_000_000n, reference: 'test' }, centralBank.privateKey),
-      issueMessage({ commandId: `issue-${otherBankId}`, operatorId: otherBankId, amount: 5_000_000n, requestId: 'r1' }, centralBank.privateKey),
+    await ledger.stock([
+      { operatorId: bankId, publicKey: operator.body.publicKey as string },
+      { operatorId: otherBankId, publicKey: toHex(otherBank.publicKey), reserve: 5_000_000n, issue: 5_000_000n },
     ]);
-    await accepted([`rtgs-${otherBankId}`, `issue-${otherBankId}`]);
     // The other operator's payer: its escrow is sealed here as that operator's bank would.
     const payerEscrow = sealToPublicKey(
       new TextEncoder().encode(encodeMessage(escrowedIdentityV1, { operatorId: otherBankId, walletId: payerId, walletClass: 2, customerId: 'c-payer', ...payerIdentity })),
       fromHex(ceremony.material.escrowPublicKey),
       new TextEncoder().encode(payerId),
     );
-    await send([
+    await ledger.send([
       registerWalletMessage({ commandId: `open-${payerId}`, operatorId: otherBankId, walletId: payerId, walletClass: 2, publicKey: toHex(payer.keys.publicKey), escrow: toHex(payerEscrow) }, otherBank.privateKey),
       registerWalletMessage({ commandId: `open-${otherPayeeId}`, operatorId: otherBankId, walletId: otherPayeeId, walletClass: 2, publicKey: toHex(otherPayee.publicKey) }, otherBank.privateKey),
     ]);
-    await accepted([`open-${payerId}`, `open-${otherPayeeId}`]);
-    await send([loadMessage({ commandId: `load-${payerId}`, operatorId: otherBankId, walletId: payerId, amount: 900_000n }, otherBank.privateKey)]);
-    await accepted([`load-${payerId}`]);
+    await ledger.accepted([`open-${payerId}`, `open-${otherPayeeId}`]);
+    await ledger.send([loadMessage({ commandId: `load-${payerId}`, operatorId: otherBankId, walletId: payerId, amount: 900_000n }, otherBank.privateKey)]);
+    await ledger.accepted([`load-${payerId}`]);
 
     expect((await bankCall('POST', '/v1/customers', { customerId: `c-${suffix}`, ...person })).status).toBe(201);
     const opened = await bankCall('POST', '/v1/wallets', { customerId: `c-${suffix}`, publicKey: toHex(holder.publicKey), walletClass: 3, requestId: `open-${suffix}` });
     expect(opened.status).toBe(202);
     await waitFor(async () => (await bankCall('GET', `/v1/wallets/${holderId}`)).body.status === 'open', decisionTimeoutMs, { what: 'the holder wallet open' });
-    const stored = await central.query<{ escrow: Buffer | null }>('select escrow from wallets where id = $1', [holderId]);
+    const stored = await ledger.pool.query<{ escrow: Buffer | null }>('select escrow from wallets where id = $1', [holderId]);
     expect(stored.rows[0]!.escrow?.length).toBeGreaterThan(100);
 
-    const tables = await central.query<{ table_name: string }>("select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'");
+    const tables = await ledger.pool.query<{ table_name: string }>("select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'");
     expect(tables.rows.length).toBeGreaterThan(5);
     // The search finds what is there: the wallet id (text) and its public key (bytea, as hex).
-    const control = await central.query<{ n: string }>(`select count(*) as n from wallets t where strpos(t::text, $1) > 0 and strpos(t::text, $2) > 0`, [holderId, toHex(holder.publicKey)]);
+    const control = await ledger.pool.query<{ n: string }>(`select count(*) as n from wallets t where strpos(t::text, $1) > 0 and strpos(t::text, $2) > 0`, [holderId, toHex(holder.publicKey)]);
     expect(control.rows[0]!.n).toBe('1');
     const needles = [person.name, person.idNumber, person.phone, payerIdentity.name, payerIdentity.phone];
     for (const { table_name: table } of tables.rows) {
       for (const needle of needles) {
         // The row's text includes bytea columns as hex, so the needle is looked for in both forms.
-        const found = await central.query<{ n: string }>(
+        const found = await ledger.pool.query<{ n: string }>(
           `select count(*) as n from "${table}" t where strpos(t::text, $1) > 0 or strpos(t::text, $2) > 0`,
           [needle, Buffer.from(needle, 'utf8').toString('hex')],
         );
@@ -278,28 +224,28 @@ describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy bou
   });
 
   it('reports a large payment and a structuring run with escrows, delivered twice and stored once', async () => {
-    await send([pay(holderId, 150_000n, largePaymentId)]);
-    await accepted([largePaymentId]);
+    await ledger.send([pay(holderId, 150_000n, largePaymentId)]);
+    await ledger.accepted([largePaymentId]);
     const structuring = [1, 2, 3].map((n) => `pay-under-${n}-${suffix}`);
     for (const id of structuring) {
-      await send([pay(otherPayeeId, 90_000n, id)]);
-      await accepted([id]);
+      await ledger.send([pay(otherPayeeId, 90_000n, id)]);
+      await ledger.accepted([id]);
     }
     const rule = { paymentsMin: 3, shareBps: 8_000, windowHours: 24 };
-    const step = await tailReportsOnce(central, { topic: reportsTopic, structuring: rule, threshold: () => threshold });
+    const step = await tailReportsOnce(ledger.pool, { topic: reportsTopic, structuring: rule, threshold: () => threshold });
     expect(step.reports.map((r) => r.reportId)).toEqual([`large-value:${largePaymentId}`, `structuring:${structuring[2]}`]);
     const large = step.reports[0]!;
     expect(large.escrows.map((e) => e.walletId)).toEqual([payerId, holderId]);
     expect(large.escrows.every((e) => typeof e.escrow === 'string')).toBe(true);
     expect(step.reports[1]!.payments.map((p) => p.paymentId)).toEqual(structuring);
     // A second step finds nothing new: the position moved with the reports.
-    expect((await tailReportsOnce(central, { topic: reportsTopic, structuring: rule, threshold: () => threshold })).reports).toEqual([]);
+    expect((await tailReportsOnce(ledger.pool, { topic: reportsTopic, structuring: rule, threshold: () => threshold })).reports).toEqual([]);
 
     // Publish the central bank's outbox rows twice, as a relay that crashed after sending would.
-    const outbox = await central.query<{ key: string; payload: unknown }>('select key, payload from outbox where topic = $1 order by id', [reportsTopic]);
+    const outbox = await ledger.pool.query<{ key: string; payload: unknown }>('select key, payload from outbox where topic = $1 order by id', [reportsTopic]);
     expect(outbox.rows).toHaveLength(2);
     const messages = outbox.rows.map((row) => ({ key: row.key, value: JSON.stringify(row.payload) }));
-    await producer.send({ topic: reportsTopic, acks: -1, messages: [...messages, ...messages] });
+    await ledger.producer.send({ topic: reportsTopic, acks: -1, messages: [...messages, ...messages] });
     await waitFor(async () => (await regulatorPool.query<{ n: string }>('select count(*) as n from reports')).rows[0]!.n === '2', decisionTimeoutMs, { what: 'the regulator to store the reports' });
     const listed = await regulatorCall(official(2), 'GET', '/v1/reports');
     expect(listed.status).toBe(200);
@@ -340,8 +286,8 @@ describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy bou
     expect((await regulatorCall(official(0), 'POST', `/v1/unmasking-requests/${requestId}/open`)).body.code).toBe('ALREADY_OPENED');
 
     const anchorCommandId = opened.body.anchorCommandId as string;
-    await accepted([anchorCommandId]);
-    const entry = await central.query<{ facts: { digest: string; recordId: string }; amount: string | null }>('select facts, amount from ledger_commands where command_id = $1', [anchorCommandId]);
+    await ledger.accepted([anchorCommandId]);
+    const entry = await ledger.pool.query<{ facts: { digest: string; recordId: string }; amount: string | null }>('select facts, amount from ledger_commands where command_id = $1', [anchorCommandId]);
     expect(entry.rows[0]).toEqual({ facts: { digest: opened.body.auditDigest, recordId: requestId }, amount: null });
     await waitFor(
       async () => (await regulatorPool.query<{ anchored_sequence: string | null }>('select anchored_sequence from audit_records where anchor_command_id = $1', [anchorCommandId])).rows[0]?.anchored_sequence != null,
@@ -380,14 +326,14 @@ describe('controllable anonymity: escrow, reports, k-of-n unmasking, privacy bou
     const opened = await cli(['regulator', 'open', '--official', 'official-3.json', ...request]);
     expect(opened.code).toBe(0);
     expect(opened.json.identity).toMatchObject({ walletId: payerId, operatorId: otherBankId, ...payerIdentity });
-    await accepted([opened.json.anchorCommandId as string]);
+    await ledger.accepted([opened.json.anchorCommandId as string]);
   });
 
   it('keeps operators apart: a bank serves only its wallets and reads only its own topics; a payee sees only the payer pseudonym', async () => {
     expect((await bankCall('GET', `/v1/wallets/${otherPayeeId}`)).body.code).toBe('UNKNOWN_WALLET');
     expect((await bankCall('GET', `/v1/wallets/${payerId}`)).status).toBe(404);
 
-    const admin = kafka.admin();
+    const admin = ledger.kafka.admin();
     await admin.connect();
     try {
       const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(`${bankId}.`));

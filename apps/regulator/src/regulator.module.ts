@@ -1,8 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { JobDiagnosticService, PlatformModule, projectVersion, type Logger } from '@cbdc/platform';
-import { DiagnosticsController } from './diagnostics/diagnostics.controller';
-import { ApiExceptionFilter } from './http/api-exception.filter';
+import { ApiExceptionFilter, JobDiagnosticController, JobDiagnosticService, PlatformModule, projectVersion, type Logger } from '@cbdc/platform';
+import { kafkaSaslOf } from '@cbdc/platform';
 import { loadRegulatorKeys } from './keys/regulator-keys';
 import { OfficialAuthGuard } from './officials/official-auth.guard';
 import { OfficialsRegistry } from './officials/officials.registry';
@@ -27,10 +26,10 @@ export class RegulatorModule {
           logger,
           postgres: { url: settings.DATABASE_URL },
           redis: { url: settings.REDIS_URL },
-          kafka: { brokers: settings.KAFKA_BROKERS },
+          kafka: { brokers: settings.KAFKA_BROKERS, sasl: kafkaSaslOf(settings) },
         }),
       ],
-      controllers: [DiagnosticsController, ReportsController, UnmaskingController],
+      controllers: [JobDiagnosticController, ReportsController, UnmaskingController],
       providers: [
         { provide: REGULATOR_SETTINGS, useValue: settings },
         { provide: REGULATOR_KEYS, useFactory: () => loadRegulatorKeys(regulatorKeysDirOf(settings)) },

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { commonSettings, setting, type SettingsOf } from '@cbdc/platform';
+import { commonSettings, kafkaSaslSettings, setting, type SettingsOf } from '@cbdc/platform';
 import { ledgerCommandsTopic, regulatorReportsTopic } from '@cbdc/contracts';
 
 export const regulatorPortDefault = 7103;
@@ -7,6 +7,8 @@ const topicPattern = /^[A-Za-z0-9._-]{1,200}$/;
 
 export const regulatorSettings = {
   ...commonSettings(regulatorPortDefault),
+  /** The Kafka principal (`regulator` under npm start); see docs/decisions/0015-kafka-acls.md. */
+  ...kafkaSaslSettings,
   /**
    * Folder of the key ceremony's files (`cbdc regulator keygen --out <folder>`):
    * regulator-public.json and regulator-service-key.json. When absent: `$STACK_DIR/regulator`,

@@ -306,6 +306,24 @@ function signedBy(verifiedSignerKey: Uint8Array | null, wallet: WalletRecord): b
   return verifiedSignerKey !== null && wallet.hasPublicKey(verifiedSignerKey);
 }
 
+/** The registered operator of a command that moves a positive amount; else the command's rejection. */
+function operatorMoving(environment: ApplyEnvironment, command: LoadCommand | UnloadCommand | IssueCommand | RecallCommand | CreditReserveCommand): OperatorRecord | RejectedResult {
+  if (command.amount <= 0n) return reject(command, 'INVALID_AMOUNT', 'amount must be positive');
+  return environment.state.operators.get(command.operatorId) ?? reject(command, 'UNKNOWN_OPERATOR', `operator ${command.operatorId} is not registered`);
+}
+
+/** The command's wallet when it is registered and held at `operator`; else the command's rejection. */
+function walletOfOperator(environment: ApplyEnvironment, command: LoadCommand | UnloadCommand | ChangeWalletClassCommand, operator: OperatorRecord): WalletRecord | RejectedResult {
+  const wallet = environment.state.wallets.get(command.walletId);
+  if (wallet === undefined) return reject(command, 'UNKNOWN_WALLET', `wallet ${command.walletId} is not registered`);
+  if (wallet.operator !== operator) return reject(command, 'WALLET_NOT_OF_OPERATOR', `wallet ${command.walletId} belongs to another operator`);
+  return wallet;
+}
+
+function isRejected(value: OperatorRecord | WalletRecord | RejectedResult): value is RejectedResult {
+  return (value as Partial<RejectedResult>).status === 'rejected';
+}
+
 function applyPayment(environment: ApplyEnvironment, command: PaymentCommand): AcceptedResult | RejectedResult {
   const amount = command.amount;
   if (amount <= 0n) return reject(command, 'INVALID_AMOUNT', 'amount must be positive');
@@ -355,12 +373,10 @@ function applyPayment(environment: ApplyEnvironment, command: PaymentCommand): A
 
 function applyLoad(environment: ApplyEnvironment, command: LoadCommand): AcceptedResult | RejectedResult {
   const amount = command.amount;
-  if (amount <= 0n) return reject(command, 'INVALID_AMOUNT', 'amount must be positive');
-  const operator = environment.state.operators.get(command.operatorId);
-  if (operator === undefined) return reject(command, 'UNKNOWN_OPERATOR', `operator ${command.operatorId} is not registered`);
-  const wallet = environment.state.wallets.get(command.walletId);
-  if (wallet === undefined) return reject(command, 'UNKNOWN_WALLET', `wallet ${command.walletId} is not registered`);
-  if (wallet.operator !== operator) return reject(command, 'WALLET_NOT_OF_OPERATOR', `wallet ${command.walletId} belongs to another operator`);
+  const operator = operatorMoving(environment, command);
+  if (isRejected(operator)) return operator;
+  const wallet = walletOfOperator(environment, command, operator);
+  if (isRejected(wallet)) return wallet;
   if (operator.vault.balance < amount) return reject(command, 'INSUFFICIENT_FUNDS', 'the vault holds less DC than the amount');
   if (wallet.account.balance + amount > environment.policy.classLimits[wallet.walletClass].balanceCap) {
     return reject(command, 'CLASS_LIMIT_BALANCE', `the load would take the wallet over the class ${wallet.walletClass} balance cap`);
@@ -370,12 +386,10 @@ function applyLoad(environment: ApplyEnvironment, command: LoadCommand): Accepte
 
 function applyUnload(environment: ApplyEnvironment, command: UnloadCommand): AcceptedResult | RejectedResult {
   const amount = command.amount;
-  if (amount <= 0n) return reject(command, 'INVALID_AMOUNT', 'amount must be positive');
-  const operator = environment.state.operators.get(command.operatorId);
-  if (operator === undefined) return reject(command, 'UNKNOWN_OPERATOR', `operator ${command.operatorId} is not registered`);
-  const wallet = environment.state.wallets.get(command.walletId);
-  if (wallet === undefined) return reject(command, 'UNKNOWN_WALLET', `wallet ${command.walletId} is not registered`);
-  if (wallet.operator !== operator) return reject(command, 'WALLET_NOT_OF_OPERATOR', `wallet ${command.walletId} belongs to another operator`);
+  const operator = operatorMoving(environment, command);
+  if (isRejected(operator)) return operator;
+  const wallet = walletOfOperator(environment, command, operator);
+  if (isRejected(wallet)) return wallet;
   if (!signedBy(command.verifiedSignerKey, wallet)) return reject(command, 'BAD_SIGNATURE', "no valid signature of the wallet's registered key");
   if (command.counter <= wallet.lastCounter) return reject(command, 'STALE_COUNTER', `counter must exceed ${wallet.lastCounter}`);
   if (wallet.account.balance < amount) return reject(command, 'INSUFFICIENT_FUNDS', 'wallet balance is below the amount');
@@ -388,9 +402,8 @@ function applyUnload(environment: ApplyEnvironment, command: UnloadCommand): Acc
 
 function applyIssue(environment: ApplyEnvironment, command: IssueCommand): AcceptedResult | RejectedResult {
   const amount = command.amount;
-  if (amount <= 0n) return reject(command, 'INVALID_AMOUNT', 'amount must be positive');
-  const operator = environment.state.operators.get(command.operatorId);
-  if (operator === undefined) return reject(command, 'UNKNOWN_OPERATOR', `operator ${command.operatorId} is not registered`);
+  const operator = operatorMoving(environment, command);
+  if (isRejected(operator)) return operator;
   const reserveAfter = operator.reserve.balance - amount;
   if (reserveAfter < 0n) return reject(command, 'INSUFFICIENT_RESERVES', 'reserves are below the amount to convert');
   // Above 100%, the operator also keeps (ratio - 100%) of its net issued DC as unconverted reserves.
@@ -409,9 +422,8 @@ function applyIssue(environment: ApplyEnvironment, command: IssueCommand): Accep
 
 function applyRecall(environment: ApplyEnvironment, command: RecallCommand): AcceptedResult | RejectedResult {
   const amount = command.amount;
-  if (amount <= 0n) return reject(command, 'INVALID_AMOUNT', 'amount must be positive');
-  const operator = environment.state.operators.get(command.operatorId);
-  if (operator === undefined) return reject(command, 'UNKNOWN_OPERATOR', `operator ${command.operatorId} is not registered`);
+  const operator = operatorMoving(environment, command);
+  if (isRejected(operator)) return operator;
   if (operator.vault.balance < amount) return reject(command, 'INSUFFICIENT_FUNDS', 'the vault holds less DC than the amount');
   if (environment.mutate) {
     operator.recalled += amount;
@@ -423,9 +435,8 @@ function applyRecall(environment: ApplyEnvironment, command: RecallCommand): Acc
 
 function applyCreditReserve(environment: ApplyEnvironment, command: CreditReserveCommand): AcceptedResult | RejectedResult {
   const amount = command.amount;
-  if (amount <= 0n) return reject(command, 'INVALID_AMOUNT', 'amount must be positive');
-  const operator = environment.state.operators.get(command.operatorId);
-  if (operator === undefined) return reject(command, 'UNKNOWN_OPERATOR', `operator ${command.operatorId} is not registered`);
+  const operator = operatorMoving(environment, command);
+  if (isRejected(operator)) return operator;
   // Only reserve credits add money to the ledger, so bounding rtgs keeps every balance in 64 bits.
   if (environment.state.rtgs.balance - amount < balanceMin) return reject(command, 'INVALID_AMOUNT', 'the credit would exceed the range of the ledger');
   if (environment.mutate) {
@@ -494,9 +505,8 @@ function applyChangeWalletClass(environment: ApplyEnvironment, command: ChangeWa
   if (!isWalletClass(walletClass)) return reject(command, 'INVALID_CLASS', 'walletClass must be 1, 2, 3 or 4');
   const operator = environment.state.operators.get(command.operatorId);
   if (operator === undefined) return reject(command, 'UNKNOWN_OPERATOR', `operator ${command.operatorId} is not registered`);
-  const wallet = environment.state.wallets.get(command.walletId);
-  if (wallet === undefined) return reject(command, 'UNKNOWN_WALLET', `wallet ${command.walletId} is not registered`);
-  if (wallet.operator !== operator) return reject(command, 'WALLET_NOT_OF_OPERATOR', `wallet ${command.walletId} belongs to another operator`);
+  const wallet = walletOfOperator(environment, command, operator);
+  if (isRejected(wallet)) return wallet;
   if (environment.mutate) {
     wallet.walletClass = walletClass;
     touchWallet(environment, wallet);

@@ -226,39 +226,45 @@ class LedgerWallet implements WalletRecord, AccountRecord, BatchMarked, WalletBa
   }
 
   get balance(): bigint {
-    return this.#columns.walletRows[this.#row + balanceWord];
+    return this.#word(balanceWord);
   }
 
   set balance(value: bigint) {
-    assertInRange(value, 0n, balanceMax, this.accountId, 'balance');
-    this.#columns.walletRows[this.#row + balanceWord] = value;
+    this.#setWord(balanceWord, value, balanceMax, 'balance');
   }
 
   get lastCounter(): bigint {
-    return this.#columns.walletRows[this.#row + counterWord];
+    return this.#word(counterWord);
   }
 
   set lastCounter(value: bigint) {
-    assertInRange(value, 0n, counterMax, this.accountId, 'lastCounter');
-    this.#columns.walletRows[this.#row + counterWord] = value;
+    this.#setWord(counterWord, value, counterMax, 'lastCounter');
   }
 
   get dayTotal(): bigint {
-    return this.#columns.walletRows[this.#row + dayTotalWord];
+    return this.#word(dayTotalWord);
   }
 
   set dayTotal(value: bigint) {
-    assertInRange(value, 0n, balanceMax, this.accountId, 'dayTotal');
-    this.#columns.walletRows[this.#row + dayTotalWord] = value;
+    this.#setWord(dayTotalWord, value, balanceMax, 'dayTotal');
   }
 
   get yearTotal(): bigint {
-    return this.#columns.walletRows[this.#row + yearTotalWord];
+    return this.#word(yearTotalWord);
   }
 
   set yearTotal(value: bigint) {
-    assertInRange(value, 0n, balanceMax, this.accountId, 'yearTotal');
-    this.#columns.walletRows[this.#row + yearTotalWord] = value;
+    this.#setWord(yearTotalWord, value, balanceMax, 'yearTotal');
+  }
+
+  #word(word: number): bigint {
+    return this.#columns.walletRows[this.#row + word];
+  }
+
+  /** Every number of a wallet's row is at least zero and at most `max`. */
+  #setWord(word: number, value: bigint, max: bigint, field: string): void {
+    assertInRange(value, 0n, max, this.accountId, field);
+    this.#columns.walletRows[this.#row + word] = value;
   }
 
   hasPublicKey(key: Uint8Array): boolean {

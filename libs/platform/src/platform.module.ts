@@ -106,7 +106,7 @@ export class PlatformModule {
 
     const kafka = options.kafka;
     if (kafka) {
-      providers.push({ provide: KAFKA, useFactory: () => createKafka({ brokers: kafka.brokers, clientId: kafkaClientIdOf(options), logger }) });
+      providers.push({ provide: KAFKA, useFactory: () => createKafka({ brokers: kafka.brokers, clientId: kafkaClientIdOf(options), logger, sasl: kafka.sasl }) });
       providers.push({
         provide: KAFKA_PRODUCER,
         inject: [KAFKA],

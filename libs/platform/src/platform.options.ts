@@ -1,5 +1,6 @@
 import type { TopicSpec } from '@cbdc/contracts';
 import type { PoolLimits } from './database/pool';
+import type { KafkaSaslCredentials } from './kafka/kafka-client';
 import type { Logger } from './logging/logger';
 
 /**
@@ -26,6 +27,8 @@ export interface PlatformOptions {
     brokers: readonly string[];
     /** Defaults to the operator id, else the app name. */
     clientId?: string;
+    /** The principal this app authenticates as (kafkaSaslOf(settings)); see createKafka for absent and null. */
+    sasl?: KafkaSaslCredentials | null;
     /** Topics this app uses, created at start if missing. */
     topics?: readonly TopicSpec[];
   };

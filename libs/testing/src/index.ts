@@ -3,4 +3,5 @@ export * from './app-process';
 export * from './fresh-resources';
 export * from './stack-env';
 export * from './test-logger';
+export * from './two-tier-fixture';
 export * from './wait-for';

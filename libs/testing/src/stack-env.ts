@@ -28,6 +28,14 @@ export interface StackEnv {
   DATABASE_ADMIN_URL: string;
   REDIS_URL: string;
   KAFKA_BROKERS: string;
+  /**
+   * The stack's Kafka admin principal (a super user) and the file with every principal's password
+   * (docs/decisions/0015-kafka-acls.md); absent for a stack whose broker does not authenticate.
+   */
+  KAFKA_SASL_MECHANISM?: string;
+  KAFKA_SASL_USERNAME?: string;
+  KAFKA_SASL_PASSWORD?: string;
+  KAFKA_CREDENTIALS_FILE?: string;
 }
 
 const stackEnvKeys: ReadonlyArray<keyof StackEnv> = [
@@ -39,6 +47,8 @@ const stackEnvKeys: ReadonlyArray<keyof StackEnv> = [
   'REDIS_URL',
   'KAFKA_BROKERS',
 ];
+
+const kafkaSaslKeys: ReadonlyArray<keyof StackEnv> = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_CREDENTIALS_FILE'];
 
 /**
  * The test stack's settings and how to drive its script: its own data folder and ports, so the
@@ -58,10 +68,16 @@ export function testStackScriptEnv(): Record<string, string> {
 /**
  * The test stack's settings: from the environment when `npm test` exported them, else from
  * `$STACK_DIR/env` of the test stack. Throws with the command to run when neither has them.
+ *
+ * Read from the file, the Kafka admin credentials are also put into this process's environment
+ * (unless it names a principal already): that is where createKafka looks when a test does not
+ * pass credentials, and what apps started by startApp inherit, so tests connect as the stack's
+ * super user unless they test isolation (test/kafka-isolation.int.spec.ts).
  */
 export function testStackEnv(): StackEnv {
   if (stackEnvKeys.every((key) => process.env[key])) {
-    return Object.fromEntries(stackEnvKeys.map((key) => [key, process.env[key]!])) as unknown as StackEnv;
+    const fromEnvironment = [...stackEnvKeys, ...kafkaSaslKeys].filter((key) => process.env[key]).map((key) => [key, process.env[key]!]);
+    return Object.fromEntries(fromEnvironment) as unknown as StackEnv;
   }
   const file = path.join(testStackScriptEnv().STACK_DIR, 'env');
   if (!existsSync(file)) {
@@ -73,7 +89,18 @@ export function testStackEnv(): StackEnv {
   const fromFile = parseEnvFile(readFileSync(file, 'utf8'));
   const missing = stackEnvKeys.filter((key) => !fromFile[key]);
   if (missing.length > 0) throw new Error(`${file} lacks ${missing.join(', ')}`);
-  return Object.fromEntries(stackEnvKeys.map((key) => [key, fromFile[key]!])) as unknown as StackEnv;
+  const sasl = kafkaSaslKeys.filter((key) => fromFile[key]);
+  if (!process.env.KAFKA_SASL_USERNAME) for (const key of sasl) process.env[key] = fromFile[key];
+  return Object.fromEntries([...stackEnvKeys, ...sasl].map((key) => [key, fromFile[key]!])) as unknown as StackEnv;
+}
+
+/** A Kafka principal's credentials on the test stack, from its credentials file, e.g. `bank-a`. */
+export function kafkaCredentialsOf(env: StackEnv, principal: string): { mechanism: 'scram-sha-512'; username: string; password: string } {
+  if (!env.KAFKA_CREDENTIALS_FILE) throw new Error('the test stack names no Kafka credentials file: is it a stack from before Kafka authentication? reset it');
+  const credentials = JSON.parse(readFileSync(env.KAFKA_CREDENTIALS_FILE, 'utf8')) as { mechanism?: string; principals?: Record<string, string> };
+  const password = credentials.principals?.[principal];
+  if (credentials.mechanism !== 'scram-sha-512' || !password) throw new Error(`${env.KAFKA_CREDENTIALS_FILE} has no scram-sha-512 password for ${principal}`);
+  return { mechanism: 'scram-sha-512', username: principal, password };
 }
 
 export function kafkaBrokersOf(env: StackEnv): string[] {

@@ -1,23 +1,14 @@
 // Proves, against the real PostgreSQL, Redis, Kafka and the real central ledger engine, that POST /v1/payments settles cross-bank and same-bank payments synchronously with every mirror and the bank's books right, answers a repeat the same and a conflicting repeat 409, passes on the ledger's rejection codes, stops a forged signature before the ledger, answers async with a status resource, serves signed holder reads, enforces merchant requests and the per-wallet rate limit, and that the `cbdc` commands drive it.
-import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Producer } from 'kafkajs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import {
-  creditReserveMessage,
-  issueMessage,
-  operatorEventsTopic,
-  registerOperatorMessage,
-  registerWalletMessage,
-  type KeyedMessage,
-} from '@cbdc/contracts';
+import { registerWalletMessage } from '@cbdc/contracts';
 import { toHex } from '@cbdc/crypto';
 import { createPolicy } from '@cbdc/ledger';
-import { createKafka, httpBodyBytesMax, PinoNestLogger, createPool, createProducer, ensureTopics, runMigrations } from '@cbdc/platform';
-import { freshDatabase, kafkaBrokersOf, repoRoot, testLogger, testStackEnv, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
+import { createPool } from '@cbdc/platform';
+import { freshDatabase, staffKeyOf, startCentralLedger, startNestApp, testLogger, testStackEnv, uniqueSuffix, waitFor, type CentralLedger, type FreshDatabase } from '@cbdc/testing';
 import {
   BankApi,
   BankApiError,
@@ -30,7 +21,7 @@ import {
   type WalletKeys,
 } from '@cbdc/wallet-sdk';
 // eslint-disable-next-line no-restricted-imports -- tests only: the real central ledger engine, in-process, answers this bank.
-import { startLedgerEngine, type LedgerEngineRuntime } from '../../../central-bank/src/ledger-engine/ledger-engine.runtime';
+import { startLedgerEngine } from '../../../central-bank/src/ledger-engine/ledger-engine.runtime';
 // eslint-disable-next-line no-restricted-imports -- tests only: the `cbdc` command line, run in-process against this bank.
 import { run } from '../../../cli/src/cli';
 import { CommercialBankModule } from '../commercial-bank.module';
@@ -53,22 +44,16 @@ interface Answer {
 
 describe('payments API against the real central ledger', () => {
   const env = testStackEnv();
-  const brokers = kafkaBrokersOf(env);
   const suffix = uniqueSuffix();
   const bankId = `bank-p${suffix}`;
   const otherBankId = `bank-q${suffix}`;
   const ledgerTopic = `test.ledger-commands.${suffix}`;
   const keysFile = path.join(tmpdir(), `cbdc-${bankId}-api-keys.json`);
-  const centralBank = createWalletKeys();
   const otherBank = createWalletKeys();
-  const kafka = createKafka({ brokers, clientId: `test-payments-${suffix}` });
 
-  let centralDatabase: FreshDatabase;
+  let ledger: CentralLedger;
   let bankDatabase: FreshDatabase;
-  let central: Pool;
   let bank: Pool;
-  let engine: LedgerEngineRuntime;
-  let producer: Producer;
   let app: NestFastifyApplication;
   let url = '';
   let apiKey = '';
@@ -81,26 +66,6 @@ describe('payments API against the real central ledger', () => {
   }
 
   const staff = (): Record<string, string> => ({ 'x-api-key': apiKey });
-
-  async function send(messages: readonly KeyedMessage[]): Promise<void> {
-    await producer.send({ topic: ledgerTopic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
-  }
-
-  async function centralDecided(commandIds: readonly string[]): Promise<void> {
-    await waitFor(
-      async () => {
-        const result = await central.query<{ n: string }>('select count(*) as n from ledger_commands where command_id = any($1)', [commandIds]);
-        return Number(result.rows[0]!.n) === commandIds.length;
-      },
-      decisionTimeoutMs,
-      { what: `central ledger to decide ${commandIds.join(', ')}` },
-    );
-  }
-
-  async function centralBalance(accountId: string): Promise<bigint> {
-    const result = await central.query<{ balance: string }>('select balance from accounts where id = $1', [accountId]);
-    return BigInt(result.rows[0]?.balance ?? '0');
-  }
 
   async function mirror(walletId: string): Promise<bigint> {
     const result = await bank.query<{ balance: string }>('select balance from wallets where id = $1', [walletId]);
@@ -122,7 +87,7 @@ describe('payments API against the real central ledger', () => {
     expect(row.total).toBe('0');
     expect(BigInt(row.settlement)).toBe(BigInt(row.mirrors) + BigInt(row.pending));
     const wallets = await bank.query<{ id: string; balance: string }>("select id, balance from wallets where status = 'open'");
-    for (const wallet of wallets.rows) expect({ wallet: wallet.id, balance: await centralBalance(`wallet:${wallet.id}`) }).toEqual({ wallet: wallet.id, balance: BigInt(wallet.balance) });
+    for (const wallet of wallets.rows) expect({ wallet: wallet.id, balance: await ledger.balance(`wallet:${wallet.id}`) }).toEqual({ wallet: wallet.id, balance: BigInt(wallet.balance) });
   }
 
   async function openAndLoad(customerId: string, walletClass: 3 | 4, amount: bigint): Promise<WalletKeys> {
@@ -150,28 +115,18 @@ describe('payments API against the real central ledger', () => {
   const countersA = new InMemoryCounterStore();
 
   beforeAll(async () => {
-    centralDatabase = await freshDatabase('pay_int_central');
-    bankDatabase = await freshDatabase('pay_int_bank');
-    central = createPool({ url: centralDatabase.url, applicationName: 'pay-int-central' });
-    bank = createPool({ url: bankDatabase.url, applicationName: 'pay-int-bank' });
-    await runMigrations(central, path.join(repoRoot(), 'apps', 'central-bank', 'migrations'));
-    await ensureTopics(kafka, [
-      { name: ledgerTopic, partitions: 1 },
-      { name: operatorEventsTopic(bankId), partitions: 1 },
-      { name: operatorEventsTopic(otherBankId), partitions: 1 },
-    ]);
-    producer = await createProducer(kafka);
-    engine = await startLedgerEngine({
-      databaseUrl: centralDatabase.url,
-      kafkaBrokers: brokers,
-      topic: ledgerTopic,
-      partitions: 1,
-      consumerGroup: `test-pay-engine-${suffix}`,
-      centralBankPublicKey: centralBank.publicKey,
-      policy: () => policy,
+    ledger = await startCentralLedger({
+      name: 'pay_int',
+      suffix,
+      ledgerTopic,
+      operatorIds: [bankId, otherBankId],
+      startEngine: startLedgerEngine,
+      policy,
       logger,
-      verifyPoolSize: 1,
+      decisionTimeoutMs,
     });
+    bankDatabase = await freshDatabase('pay_int_bank');
+    bank = createPool({ url: bankDatabase.url, applicationName: 'pay-int-bank' });
     const settings = loadCommercialBankSettings({
       BANK_ID: bankId,
       PORT: '7611',
@@ -183,30 +138,18 @@ describe('payments API against the real central ledger', () => {
       LOG_LEVEL: 'warn',
       PAYMENT_RATE_PER_WALLET_PER_MINUTE: String(ratePerMinute),
     });
-    app = await NestFactory.create<NestFastifyApplication>(CommercialBankModule.forRoot(settings, logger), new FastifyAdapter({ bodyLimit: httpBodyBytesMax }), {
-      logger: new PinoNestLogger(logger),
-      abortOnError: false,
-    });
-    app.enableShutdownHooks();
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    apiKey = (JSON.parse(readFileSync(keysFile, 'utf8')) as { staff: { key: string } }).staff.key;
+    ({ app, url } = await startNestApp(CommercialBankModule.forRoot(settings, logger), logger));
+    apiKey = staffKeyOf(keysFile);
     api = new BankApi({ baseUrl: url, apiKey });
 
     // Both operators on the ledger, our vault stocked, a stranger wallet at the other operator.
     const operator = await api.operator();
-    const register = (operatorId: string, publicKey: string) =>
-      registerOperatorMessage(
-        { commandId: `reg-${operatorId}`, operatorId, name: operatorId, operatorKind: 'bank', publicKey, reserveRatioBps: 10_000, issueQuotaAuto: 0n },
-        centralBank.privateKey,
-      );
-    await send([register(bankId, operator.publicKey), register(otherBankId, toHex(otherBank.publicKey))]);
-    await centralDecided([`reg-${bankId}`, `reg-${otherBankId}`]);
-    await send([creditReserveMessage({ commandId: `rtgs-${bankId}`, operatorId: bankId, amount: limits4.balanceCap * 20n, reference: 'test' }, centralBank.privateKey)]);
-    await centralDecided([`rtgs-${bankId}`]);
-    await send([issueMessage({ commandId: `issue-${bankId}`, operatorId: bankId, amount: limits4.balanceCap * 10n, requestId: 'r1' }, centralBank.privateKey)]);
-    await send([registerWalletMessage({ commandId: `open-${stranger.walletId}`, operatorId: otherBankId, walletId: stranger.walletId, walletClass: 4, publicKey: toHex(stranger.publicKey) }, otherBank.privateKey)]);
-    await centralDecided([`issue-${bankId}`, `open-${stranger.walletId}`]);
+    await ledger.stock([
+      { operatorId: bankId, publicKey: operator.publicKey, reserve: limits4.balanceCap * 20n, issue: limits4.balanceCap * 10n },
+      { operatorId: otherBankId, publicKey: toHex(otherBank.publicKey) },
+    ]);
+    await ledger.send([registerWalletMessage({ commandId: `open-${stranger.walletId}`, operatorId: otherBankId, walletId: stranger.walletId, walletClass: 4, publicKey: toHex(stranger.publicKey) }, otherBank.privateKey)]);
+    await ledger.decided([`open-${stranger.walletId}`]);
 
     for (const [customerId, idNumber] of [[`a-${suffix}`, `ID${suffix}`], [`b-${suffix}`, undefined], [`d-${suffix}`, undefined]] as const) {
       const opened = await call('POST', '/v1/customers', { customerId, name: `Holder ${customerId}`, phone: '+86 138 0000 0000', ...(idNumber ? { idNumber } : {}) }, staff());
@@ -220,11 +163,8 @@ describe('payments API against the real central ledger', () => {
 
   afterAll(async () => {
     await app?.close();
-    await engine?.close();
-    await producer?.disconnect();
-    await central?.end();
+    await ledger?.close();
     await bank?.end();
-    await centralDatabase?.drop();
     await bankDatabase?.drop();
     rmSync(keysFile, { force: true });
   });
@@ -239,8 +179,8 @@ describe('payments API against the real central ledger', () => {
     expect(new Date(answer.body.settledAt as string).getTime()).toBeGreaterThan(Date.now() - 60_000);
     // Committed before the answer: the mirror is already right when the holder hears "settled".
     expect(await mirror(holderA.walletId)).toBe(90_000n);
-    expect(await centralBalance(`wallet:${holderA.walletId}`)).toBe(90_000n);
-    expect(await centralBalance(`wallet:${stranger.walletId}`)).toBe(10_000n);
+    expect(await ledger.balance(`wallet:${holderA.walletId}`)).toBe(90_000n);
+    expect(await ledger.balance(`wallet:${stranger.walletId}`)).toBe(10_000n);
     expect(await clearing()).toBe(clearingBefore + 10_000n);
     const history = await bank.query('select kind, amount, counterparty from wallet_history where reference = $1', [body.paymentId]);
     expect(history.rows).toEqual([{ kind: 'payment-out', amount: '10000', counterparty: stranger.walletId }]);
@@ -302,7 +242,7 @@ describe('payments API against the real central ledger', () => {
     expect(await call('POST', '/v1/payments', strangerPays)).toMatchObject({ status: 404, body: { code: 'UNKNOWN_WALLET' } });
     expect(await call('POST', '/v1/payments', { ...forged, amount: 1000 })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', field: 'amount' } });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await central.query('select 1 from ledger_commands where command_id = any($1)', [[forged.paymentId, strangerPays.paymentId]])).rows).toHaveLength(0);
+    expect((await ledger.pool.query('select 1 from ledger_commands where command_id = any($1)', [[forged.paymentId, strangerPays.paymentId]])).rows).toHaveLength(0);
   });
 
   it('answers 202 with a status resource when asked for async, readable by its payer and staff only', async () => {
@@ -355,7 +295,7 @@ describe('payments API against the real central ledger', () => {
     const expiredUri = formatPaymentRequestUri({ payeeWalletId: holderB.walletId, amount: 10n, reference: `old-${suffix}`, expiresAt: new Date(Date.now() - 1_000) });
     const late = signed(holderA, holderB.walletId, 10n, await countersA.nextCounter(), paymentIdForRequest(expiredUri));
     expect((await call('POST', '/v1/payments', { ...late, paymentRequest: expiredUri })).body.code).toBe('PAYMENT_REQUEST_EXPIRED');
-    await waitFor(async () => (await mirror(holderB.walletId)) === (await centralBalance(`wallet:${holderB.walletId}`)), decisionTimeoutMs, { what: 'the merchant credit mirrored' });
+    await waitFor(async () => (await mirror(holderB.walletId)) === (await ledger.balance(`wallet:${holderB.walletId}`)), decisionTimeoutMs, { what: 'the merchant credit mirrored' });
     await ledgersAgree();
   });
 

@@ -30,6 +30,7 @@ export class KafkaHealthIndicator implements OnApplicationShutdown {
     if (!options.kafka) throw new Error('KafkaHealthIndicator needs the kafka option of PlatformModule');
     this.kafka = createKafka({
       brokers: options.kafka.brokers,
+      sasl: options.kafka.sasl,
       clientId: `${options.kafka.clientId ?? options.operatorId ?? options.app}-health`,
       connectionTimeoutMs: kafkaHealthConnectionTimeoutMs,
       requestTimeoutMs: healthCheckTimeoutMs,

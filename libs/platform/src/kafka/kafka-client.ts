@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Admin, type LogEntry, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type LogEntry, type Message, type Producer, type SASLOptions } from 'kafkajs';
 import type { TopicSpec } from '@cbdc/contracts';
 import type { Logger } from '../logging/logger';
 
@@ -22,10 +22,55 @@ export const kafkaClientLimitsDefault: KafkaClientLimits = {
   retriesMax: 8,
 };
 
+/** SASL mechanisms a client may use; the local stack's broker accepts only SCRAM-SHA-512 from clients. */
+export const kafkaSaslMechanisms = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
+export type KafkaSaslMechanism = (typeof kafkaSaslMechanisms)[number];
+
+/** Who this client is to the broker (docs/decisions/0015-kafka-acls.md): one principal per party. */
+export interface KafkaSaslCredentials {
+  mechanism: KafkaSaslMechanism;
+  username: string;
+  password: string;
+}
+
 export interface CreateKafkaOptions extends Partial<KafkaClientLimits> {
   brokers: readonly string[];
   clientId: string;
   logger?: Logger;
+  /**
+   * The principal to authenticate as. When absent, the process environment's KAFKA_SASL_USERNAME,
+   * KAFKA_SASL_PASSWORD (and KAFKA_SASL_MECHANISM) are used if set, the way libpq reads PGPASSWORD:
+   * the stack's env file carries the admin principal for tools and tests, and each app started by
+   * scripts/run-system.ts gets its own. `null` connects without authentication (a test of refusal).
+   */
+  sasl?: KafkaSaslCredentials | null;
+}
+
+/**
+ * The SASL credentials in an environment (KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, both or
+ * neither; KAFKA_SASL_MECHANISM defaults to scram-sha-512), or null when it names none.
+ */
+export function kafkaSaslFromEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): KafkaSaslCredentials | null {
+  const username = env.KAFKA_SASL_USERNAME ?? '';
+  const password = env.KAFKA_SASL_PASSWORD ?? '';
+  if (username === '' && password === '') return null;
+  if (username === '' || password === '') throw new Error('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together');
+  const mechanism = env.KAFKA_SASL_MECHANISM || 'scram-sha-512';
+  if (!(kafkaSaslMechanisms as readonly string[]).includes(mechanism)) {
+    throw new Error(`KAFKA_SASL_MECHANISM must be one of ${kafkaSaslMechanisms.join('|')}, got ${JSON.stringify(mechanism)}`);
+  }
+  return { mechanism: mechanism as KafkaSaslMechanism, username, password };
+}
+
+function saslOptionsOf(credentials: KafkaSaslCredentials): SASLOptions {
+  switch (credentials.mechanism) {
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', username: credentials.username, password: credentials.password };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', username: credentials.username, password: credentials.password };
+    case 'plain':
+      return { mechanism: 'plain', username: credentials.username, password: credentials.password };
+  }
 }
 
 /**
@@ -35,9 +80,12 @@ export interface CreateKafkaOptions extends Partial<KafkaClientLimits> {
 export function createKafka(options: CreateKafkaOptions): Kafka {
   const limits = { ...kafkaClientLimitsDefault, ...stripUndefined(options) };
   const logger = options.logger?.child({ component: 'kafkajs', clientId: options.clientId });
+  const sasl = options.sasl === undefined ? kafkaSaslFromEnvironment() : options.sasl;
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
+    // SASL without TLS: the stack's broker listens on loopback only (docs/decisions/0015-kafka-acls.md).
+    ...(sasl ? { sasl: saslOptionsOf(sasl), ssl: false } : {}),
     connectionTimeout: limits.connectionTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     retry: { retries: limits.retriesMax },
@@ -125,7 +173,17 @@ async function ensureTopicsWithAdmin(admin: Admin, specs: readonly TopicSpec[], 
       });
     } catch (error) {
       // Another process created some of them between our list and our create.
-      if (!isTopicAlreadyExists(error)) throw error;
+      if (isTopicAlreadyExists(error)) {
+        // Nothing to do: they exist now.
+      } else if (isAuthorizationFailure(error)) {
+        throw new Error(
+          `Kafka topics ${missing.map((spec) => spec.name).join(', ')} are missing and this principal may not create them: ` +
+            'the stack (scripts/create-topics.ts) or the central bank creates topics, an operator only uses them',
+          { cause: error },
+        );
+      } else {
+        throw error;
+      }
     }
   }
   const present = specs.filter((spec) => existingNames.has(spec.name));
@@ -142,6 +200,14 @@ async function ensureTopicsWithAdmin(admin: Admin, specs: readonly TopicSpec[], 
   }
   result.created.push(...missing.map((spec) => spec.name));
   return result;
+}
+
+/** True for the broker's refusals by ACL (TOPIC_AUTHORIZATION_FAILED, CLUSTER_AUTHORIZATION_FAILED, ...). */
+export function isAuthorizationFailure(error: unknown): boolean {
+  const e = error as { type?: string; errors?: Array<{ type?: string }>; cause?: unknown };
+  if (typeof e?.type === 'string' && e.type.endsWith('_AUTHORIZATION_FAILED')) return true;
+  if (Array.isArray(e?.errors) && e.errors.some((inner) => typeof inner?.type === 'string' && inner.type.endsWith('_AUTHORIZATION_FAILED'))) return true;
+  return e?.cause !== undefined && e.cause !== error && isAuthorizationFailure(e.cause);
 }
 
 function isTopicAlreadyExists(error: unknown): boolean {

@@ -1,11 +1,15 @@
 import { Controller, GatewayTimeoutException, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiGatewayTimeoutResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DiagnosticJobResult, JobDiagnosticService, JobTimeoutError } from '@cbdc/platform';
+import { DiagnosticJobResult, JobDiagnosticService, JobTimeoutError } from './job-diagnostic.service';
 
-/** Proves the moving parts work, for the demo and for operators after a deploy. */
+/**
+ * Proves the BullMQ path works, for the demo and for operators after a deploy: `POST
+ * /v1/diagnostics/job`. Every app registers it beside its own JobDiagnosticService; an app whose
+ * routes need a key by default extends it to mark it open, as it changes no business state.
+ */
 @ApiTags('diagnostics')
 @Controller('v1/diagnostics')
-export class DiagnosticsController {
+export class JobDiagnosticController {
   constructor(@Inject(JobDiagnosticService) private readonly jobs: JobDiagnosticService) {}
 
   /** Enqueues a BullMQ job whose worker writes a row to PostgreSQL, and waits for it. */

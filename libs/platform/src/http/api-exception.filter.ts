@@ -1,14 +1,17 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { databaseBusyRetryAfterSeconds, isDatabaseUnavailable, LOGGER, type Logger } from '@cbdc/platform';
+import { databaseBusyRetryAfterSeconds, isDatabaseUnavailable } from '../database/pool';
+import type { Logger } from '../logging/logger';
+import { LOGGER } from '../platform.tokens';
 import { ApiError, codeForStatus } from './api-error';
 
 /**
  * Writes every error as `{ code, message }` with a stable code: our ApiErrors as they are, Nest's
  * own exceptions (an unknown route) with a code for their status, fastify's (a body that is not
- * JSON) likewise. A body that is already an answer of its own (the health check's 503) is sent
- * unchanged; the database out of reach or overloaded, a 503 with Retry-After. Anything else is a
- * programming error: logged, and a 500 that reveals nothing.
+ * JSON) likewise. A body that is already an answer of its own (the health check's 503, a
+ * diagnostic's JOB_TIMEOUT) is sent unchanged; the database out of reach or overloaded, a 503
+ * with Retry-After. Anything else is a programming error: logged, and a 500 that reveals nothing.
+ * The central bank and the regulator apply it to every route, a bank to its API's controllers.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
