@@ -13,6 +13,16 @@ export interface ProcessUsage {
 }
 
 /** The central ledger engine's batches committed during the run. */
+/** One statement's share of the database's time during a run (pg_stat_statements). */
+export interface StatementTimeView {
+  readonly database: string;
+  readonly calls: number;
+  readonly totalMs: number;
+  readonly meanMs: number;
+  /** The statement's text, shortened. */
+  readonly query: string;
+}
+
 export interface LedgerBatchesView {
   readonly batches: number;
   readonly perSecond: number;
@@ -62,6 +72,8 @@ export interface LoadtestResult {
   /** Settled payments' latency split at the ledger's commit. */
   readonly latencySplit: LatencySplit;
   readonly ledgerBatches: LedgerBatchesView;
+  /** The database statements that took the most time during the run (pg_stat_statements); null when not measured. */
+  readonly topStatements?: readonly StatementTimeView[] | null;
   /** Passed: p99 within the bound, no error, every settled payment in the ledger, invariants hold. */
   readonly passed: boolean;
   readonly p99MaxMs: number;
@@ -175,6 +187,11 @@ export function renderHtmlReport(result: LoadtestResult): string {
   const processes = Object.keys(result.cpuSecondsPerProcess)
     .map((name) => `<tr><th>${escapeHtml(name)}</th><td>${result.cpuSecondsPerProcess[name]}</td><td>${result.rssMbPerProcess[name] ?? ''}</td></tr>`)
     .join('');
+  const statements = result.topStatements?.length
+    ? `<h2>Database time by statement</h2><table><tr><th>database</th><th>calls</th><th>total ms</th><th>mean ms</th><th>statement</th></tr>${result.topStatements
+        .map((s) => `<tr><td>${escapeHtml(s.database)}</td><td>${s.calls}</td><td>${s.totalMs}</td><td>${s.meanMs}</td><td><code>${escapeHtml(s.query)}</code></td></tr>`)
+        .join('')}</table>`
+    : '';
   const findMax = result.findMax
     ? `<h2>Find max</h2><p>Highest rate holding p99 &lt;= ${result.p99MaxMs} ms with 0 errors: <b>${result.findMax.maxRate === null ? 'none found' : `${result.findMax.maxRate}/s`}</b></p><table><tr><th>rate</th><th>s</th><th>achieved</th><th>p99 ms</th><th>errors</th><th>pass</th></tr>${result.findMax.steps
         .map((s) => `<tr><td>${s.rate}</td><td>${s.durationSeconds}</td><td>${s.rateAchieved}</td><td>${s.p99Ms}</td><td>${s.errors}</td><td>${s.passed ? 'yes' : 'no'}</td></tr>`)
@@ -192,7 +209,7 @@ ${latency}
 <h2>Errors</h2>
 ${errors}
 <h2>Processes (CPU seconds during the run, largest RSS MiB)</h2>
-<table><tr><th>process</th><th>CPU s</th><th>RSS MiB</th></tr>${processes}</table>
+<table><tr><th>process</th><th>CPU s</th><th>RSS MiB</th></tr>${processes}</table>${statements}
 ${findMax}
 ${notes}
 </body></html>
@@ -217,6 +234,9 @@ export function benchmarkMarkdown(result: LoadtestResult): string {
     '',
     `CPU during the run: ${cpu || 'not measured'}. Wallets: ${result.wallets} (class ${result.walletClass}). ${result.durable ? 'Durable (synchronous_commit = on).' : 'NOT durable.'}`,
   ];
+  if (result.topStatements && result.topStatements.length > 0) {
+    lines.push('', `Database time by statement (pg_stat_statements, top ${result.topStatements.length}): ${result.topStatements.map((s) => `${s.database} ${s.totalMs} ms in ${s.calls} calls (\`${s.query.slice(0, 60)}…\`)`).join('; ')}.`);
+  }
   if (result.findMax) {
     lines.push('', `Highest rate with p99 <= ${result.p99MaxMs} ms and 0 errors: **${result.findMax.maxRate === null ? 'none found' : `${result.findMax.maxRate}/s`}**. Steps: ${result.findMax.steps.map((s) => `${s.rate}/s ${s.passed ? 'pass' : 'fail'} (p99 ${s.p99Ms} ms, ${s.errors} errors)`).join('; ')}.`);
   }

@@ -13,7 +13,7 @@ import { signPayment, signUnload, type MessageSigner } from '@cbdc/wallet-sdk';
 import { upsertBenchmarkSection } from '../scripts/benchmarks-md';
 import { ArgsError, parseLoadtestArgs, usage, walletsFor, type LoadtestOptions } from './loadtest-args';
 import { latencySplit, ProgressTracker, summarizeOutcomes, type LatencySplit, type RequestOutcome, type RunTotals } from './latency-stats';
-import { benchmarkMarkdown, renderHtmlReport, resultFromTotals, type FindMaxStep, type LedgerBatchesView, type LoadtestResult, type ProcessUsage } from './loadtest-report';
+import { benchmarkMarkdown, renderHtmlReport, resultFromTotals, type FindMaxStep, type LedgerBatchesView, type LoadtestResult, type ProcessUsage, type StatementTimeView } from './loadtest-report';
 import { runOpenLoop, type OpenLoopRequest } from './open-loop-driver';
 import { ProcessSampler, systemProcesses } from './process-usage';
 import { operationCount, planLimitProblems, planOperations, retailAmountMaxFen, type PlannedOperation, type PlanWallet } from './scenario-plan';
@@ -27,7 +27,9 @@ import {
   http,
   invariantsHold,
   issue,
+  resetStatementTimes,
   sleep,
+  topStatementTimes,
   waitFor,
   type ClassLimitsFenView,
   type SystemAccess,
@@ -81,6 +83,8 @@ interface StepOutcome {
   readonly notes: string[];
   readonly split: LatencySplit;
   readonly batches: LedgerBatchesView;
+  /** The database statements that took the most time during the step; null when not measured. */
+  readonly statements: StatementTimeView[] | null;
 }
 
 function bankUrl(system: SystemAccess, operatorId: string): string {
@@ -181,6 +185,8 @@ async function runStep(context: RunContext, rate: number, durationSeconds: numbe
   const sampler = new ProcessSampler(systemProcesses(system.stackDir));
   sampler.add('loadtest-driver', process.pid);
   const notes: string[] = [];
+  const statementsMeasured = await resetStatementTimes(system);
+  if (!statementsMeasured) notes.push('database statement times not measured: pg_stat_statements is not loaded (reset the stack once)');
   sampler.start();
   const began = Date.now();
   const ticker = setInterval(() => log(progress.line((Date.now() - began) / 1000, rate)), 1000);
@@ -226,9 +232,10 @@ async function runStep(context: RunContext, rate: number, durationSeconds: numbe
   const ended = Date.now();
   log(progress.line((ended - began) / 1000, rate));
   const batches = await ledgerBatches(system, began, ended);
+  const statements = statementsMeasured ? await topStatementTimes(system) : null;
   const totals = summarizeOutcomes(outcomes, durationSeconds);
   const ledgerRequestIds = plan.filter((operation) => operation.kind === 'load' || operation.kind === 'unload').map(ledgerCommandIdOf);
-  return { rate, durationSeconds, wallets: persons.length, totals, settledIds, ledgerRequestIds, usage, notes, split: latencySplit(splitSamples), batches };
+  return { rate, durationSeconds, wallets: persons.length, totals, settledIds, ledgerRequestIds, usage, notes, split: latencySplit(splitSamples), batches, statements };
 }
 
 function writeTargets(file: string, requests: readonly HttpTarget[]): Promise<void> {
@@ -459,6 +466,7 @@ async function main(): Promise<void> {
       rssMbPerProcess: Object.fromEntries(Object.entries(usage).map(([name, u]) => [name, u.rssMb])),
       latencySplit: step.split,
       ledgerBatches: step.batches,
+      topStatements: step.statements,
       passed,
       p99MaxMs: options.p99MaxMs,
       ...(findMaxResult ? { findMax: findMaxResult } : {}),

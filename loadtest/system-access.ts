@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { Pool } from 'pg';
+import type { StatementTimeView } from './loadtest-report';
 import { centralBankControlTopic, issueRecallRequestMessage } from '@cbdc/contracts';
 import { parseEnvFile } from '../scripts/system-processes';
 
@@ -248,4 +249,37 @@ export async function durableCommits(system: SystemAccess): Promise<boolean> {
     'fsync',
   ]);
   return result.rows[0]!.synchronous_commit === 'on' && result.rows[0]!.fsync === 'on';
+}
+
+/** Statements kept in the report: the most expensive by total time. */
+export const statementsReportedMax = 8;
+
+/**
+ * Clears PostgreSQL's statement statistics before a run. False when the module is not loaded
+ * (a stack made before deploy/postgres/postgresql.conf preloaded it): the report then says so.
+ */
+export async function resetStatementTimes(system: SystemAccess): Promise<boolean> {
+  try {
+    await system.centralDb.query('select pg_stat_statements_reset()');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The statements of every database that took the most time since the reset. */
+export async function topStatementTimes(system: SystemAccess): Promise<StatementTimeView[]> {
+  const result = await system.centralDb.query<{ database: string; calls: string; total_ms: number; mean_ms: number; query: string }>(
+    `select d.datname as database, s.calls::text, s.total_exec_time as total_ms, s.mean_exec_time as mean_ms, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 140) as query
+     from pg_stat_statements s join pg_database d on d.oid = s.dbid
+     order by s.total_exec_time desc limit $1`,
+    [statementsReportedMax],
+  );
+  return result.rows.map((row) => ({
+    database: row.database,
+    calls: Number(row.calls),
+    totalMs: Math.round(row.total_ms),
+    meanMs: Math.round(row.mean_ms * 1000) / 1000,
+    query: row.query,
+  }));
 }

@@ -38,7 +38,10 @@ async function main(): Promise<void> {
 
   for (const app of systemApps) {
     const log = createWriteStream(join(logDir, `${app.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [join(root, app.entry)], {
+    // APP_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for every app, to profile
+    // the running system (node refuses --cpu-prof in NODE_OPTIONS).
+    const nodeArgs = (process.env.APP_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg.length > 0);
+    const child = spawn(process.execPath, [...nodeArgs, join(root, app.entry)], {
       cwd: root,
       env: appEnv(app, stackEnv),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -323,6 +323,13 @@ SELECT 'CREATE DATABASE $db OWNER $PG_APP_ROLE' WHERE NOT EXISTS (SELECT FROM pg
 ALTER DATABASE $db OWNER TO $PG_APP_ROLE;
 SQL
   done
+  # Statement statistics for load tests (deploy/postgres/postgresql.conf preloads the module):
+  # the application role may read and reset them, nothing more.
+  pg_psql "${PG_DATABASES[0]}" <<SQL >/dev/null
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+GRANT pg_read_all_stats TO $PG_APP_ROLE;
+GRANT EXECUTE ON FUNCTION pg_stat_statements_reset(oid, oid, bigint) TO $PG_APP_ROLE;
+SQL
   # The check the apps will make: password login over TCP as the application role.
   PGPASSWORD="$PG_APP_PASSWORD" "$PG_BIN/psql" -X -q -At \
     -h 127.0.0.1 -p "$PG_PORT" -U "$PG_APP_ROLE" -d "${PG_DATABASES[0]}" -c 'select 1' >/dev/null \

@@ -40,8 +40,8 @@ import {
 } from '@cbdc/ledger';
 import type { Logger } from '@cbdc/platform';
 import { authenticate, DeadLetter, IntakeItem, parseCommandMessage, ParsedCommand, regulatorResultOperatorId } from './ledger-command-intake';
-import { loadLedgerState, loadMissing, lockAndRefresh } from './ledger-state-loader';
-import { AccountRow, BatchWrite, claimPosition, CommandRow, loadPosition, OperatorRow, OutboxRow, writeBatch } from './ledger-store';
+import { loadLedgerSnapshot, loadMissing, lockAndRefresh } from './ledger-state-loader';
+import { AccountRow, BatchWrite, claimPosition, CommandRow, OperatorRow, OutboxRow, writeBatch } from './ledger-store';
 import { OutboxPublisher } from './outbox-publisher';
 
 export interface LedgerEngineSettings {
@@ -154,7 +154,7 @@ export class LedgerEngine {
   }
 
   async start(): Promise<void> {
-    this.state = await loadLedgerState(this.deps.pool);
+    await this.loadSnapshot();
     const flushed = await this.publisher.flushLeftovers(this.deps.pool);
     if (flushed > 0) this.deps.logger.info({ flushed }, 'published outbox rows left by the previous run');
     const consumer = this.deps.kafka.consumer({
@@ -176,7 +176,7 @@ export class LedgerEngine {
       eachBatch: (payload) => this.onKafkaBatch(payload),
     });
     this.deps.logger.info(
-      { topic: this.settings.topic, partitions: this.settings.partitions, wallets: this.state.wallets.size },
+      { topic: this.settings.topic, partitions: this.settings.partitions, wallets: this.state!.wallets.size },
       'ledger engine started',
     );
   }
@@ -192,7 +192,9 @@ export class LedgerEngine {
     const partition = batch.partition;
     let position = this.positions.get(partition);
     if (position === undefined) {
-      position = await this.storedPosition(partition);
+      // A partition the last snapshot did not cover (the topic grew): read state and positions again.
+      await this.loadSnapshot();
+      position = this.positions.get(partition) ?? 0n;
       this.positions.set(partition, position);
     }
     const messages = batch.messages;
@@ -227,8 +229,12 @@ export class LedgerEngine {
     }
   }
 
-  private storedPosition(partition: number): Promise<bigint> {
-    return loadPosition(this.deps.pool, this.settings.consumerGroup, this.settings.topic, partition);
+  /** State and positions from one snapshot (see loadLedgerSnapshot): at start and after a failed batch. */
+  private async loadSnapshot(): Promise<void> {
+    const snapshot = await loadLedgerSnapshot(this.deps.pool, this.settings.consumerGroup, this.settings.topic, this.settings.partitions);
+    this.state = snapshot.state;
+    this.positions.clear();
+    for (const [partition, position] of snapshot.positions) this.positions.set(partition, position);
   }
 
   /**
@@ -302,8 +308,7 @@ export class LedgerEngine {
       if (!committed) {
         await client.query('rollback').catch(() => undefined);
         this.deps.logger.error({ err: error, partition, firstOffset: messages[0]?.offset }, 'batch failed; reloading the ledger state');
-        this.positions.delete(partition);
-        this.state = await loadLedgerState(this.deps.pool);
+        await this.loadSnapshot();
       }
       throw error;
     } finally {

@@ -5,6 +5,7 @@
  * changed since.
  */
 import type { Pool, PoolClient } from 'pg';
+import { ensurePositions, readPositions } from './ledger-store';
 import {
   createLedgerState,
   LedgerState,
@@ -112,6 +113,37 @@ export async function loadLedgerState(db: Queryable): Promise<LedgerState> {
     state.totals.recalled += operator.recalled;
   }
   return state;
+}
+
+/** The ledger's state together with the stored positions it corresponds to. */
+export interface LedgerSnapshot {
+  readonly state: LedgerState;
+  /** Per partition of the command topic: the next offset to apply, as of the state. */
+  readonly positions: Map<number, bigint>;
+}
+
+/**
+ * Reads the state and the stored positions in ONE repeatable-read snapshot, so they agree: a
+ * writer that claims a position read here (compare-and-set, claimPosition) knows that nothing was
+ * committed since its state was read. Read apart, a position read after another writer's commit
+ * would let a state from before that commit pass the claim, and its absolute balances would
+ * overwrite the other writer's (seen with two engines during a rolling restart).
+ */
+export async function loadLedgerSnapshot(pool: Pool, consumer: string, topic: string, partitions: number): Promise<LedgerSnapshot> {
+  await ensurePositions(pool, consumer, topic, partitions);
+  const client = await pool.connect();
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    const state = await loadLedgerState(client);
+    const positions = await readPositions(client, consumer, topic);
+    await client.query('commit');
+    return { state, positions };
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /** Adds wallets and operators committed by other workers that this state does not know yet. */

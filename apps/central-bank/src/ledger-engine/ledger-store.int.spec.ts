@@ -1,11 +1,13 @@
 // Proves the consumer position fences writers: of two transactions that claim the same position
-// (a zombie engine and its successor), the second waits for the first and then fails, so a writer
-// with a stale memory can never commit a batch.
+// (a zombie engine and its successor), the second waits for the first and then fails, and a state
+// read with its position in one snapshot is fenced once another writer commits after it, so a
+// writer with a stale memory can never commit a batch.
 import path from 'node:path';
 import { Pool } from 'pg';
 import { createPool, runMigrations } from '@cbdc/platform';
 import { freshDatabase, FreshDatabase } from '@cbdc/testing';
-import { claimPosition, FencedError, loadPosition } from './ledger-store';
+import { loadLedgerSnapshot } from './ledger-state-loader';
+import { claimPosition, ensurePositions, FencedError, readPositions } from './ledger-store';
 
 describe('claimPosition', () => {
   let database: FreshDatabase;
@@ -17,6 +19,11 @@ describe('claimPosition', () => {
     pool = createPool({ url: database.url, applicationName: 'ledger-store-test' });
     await runMigrations(pool, path.join(__dirname, '..', '..', 'migrations'));
   });
+
+  const loadPosition = async (db: Pool, consumer: string, topic: string, partition: number): Promise<bigint | undefined> => {
+    await ensurePositions(db, consumer, topic, partition + 1);
+    return (await readPositions(db, consumer, topic)).get(partition);
+  };
 
   afterAll(async () => {
     await pool?.end();
@@ -56,5 +63,32 @@ describe('claimPosition', () => {
       client.release();
     }
     expect(await loadPosition(pool, position.consumer, position.topic, position.partition)).toBe(30n);
+  });
+
+  it('fences a writer whose state and position were read before another writer committed', async () => {
+    const other = { consumer: 'engine-snapshot', topic: 'ledger.commands.snapshot', partition: 0 };
+    const stale = await loadLedgerSnapshot(pool, other.consumer, other.topic, 1);
+    expect(stale.positions.get(0)).toBe(0n);
+    // Another engine commits a batch after that snapshot.
+    const successor = await pool.connect();
+    try {
+      await successor.query('begin');
+      await claimPosition(successor, { ...other, nextOffset: 5n }, 0n);
+      await successor.query('commit');
+    } finally {
+      successor.release();
+    }
+    // The writer holding the older snapshot cannot commit on top of it.
+    const zombie = await pool.connect();
+    try {
+      await zombie.query('begin');
+      await expect(claimPosition(zombie, { ...other, nextOffset: 7n }, stale.positions.get(0)!)).rejects.toBeInstanceOf(FencedError);
+      await zombie.query('rollback');
+    } finally {
+      zombie.release();
+    }
+    // A snapshot read now carries the new position together with the state as of it.
+    const fresh = await loadLedgerSnapshot(pool, other.consumer, other.topic, 1);
+    expect(fresh.positions.get(0)).toBe(5n);
   });
 });

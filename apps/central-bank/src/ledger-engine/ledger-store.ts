@@ -245,16 +245,18 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
 }
 
 /** Where a worker resumes: the stored position (created at 0 the first time). */
-export async function loadPosition(pool: Pool, consumer: string, topic: string, partition: number): Promise<bigint> {
+export async function ensurePositions(pool: Pool, consumer: string, topic: string, partitions: number): Promise<void> {
   await pool.query(
-    'insert into consumer_positions (consumer, topic, partition, next_offset) values ($1, $2, $3, 0) on conflict do nothing',
-    [consumer, topic, partition],
+    `insert into consumer_positions (consumer, topic, partition, next_offset)
+     select $1, $2, p, 0 from generate_series(0, $3::int - 1) as p on conflict do nothing`,
+    [consumer, topic, partitions],
   );
-  const result = await pool.query<{ next_offset: string }>(
-    'select next_offset from consumer_positions where consumer = $1 and topic = $2 and partition = $3',
-    [consumer, topic, partition],
-  );
-  return BigInt(result.rows[0]!.next_offset);
+}
+
+/** The stored positions of every partition, read in the caller's transaction (and its snapshot). */
+export async function readPositions(db: Pool | PoolClient, consumer: string, topic: string): Promise<Map<number, bigint>> {
+  const result = await db.query<{ partition: number; next_offset: string }>('select partition, next_offset from consumer_positions where consumer = $1 and topic = $2', [consumer, topic]);
+  return new Map(result.rows.map((row) => [row.partition, BigInt(row.next_offset)]));
 }
 
 /** Another writer moved the position this one expected: its memory is stale and must be reloaded. */

@@ -49,11 +49,14 @@ export interface PaymentResult {
  * Locks (and returns the ids of, those that are ours), in id order and before anything else, every wallet row a message of the ledger will
  * touch. The bank's other writers (a load, an unload) lock one wallet and then deposit accounts;
  * taking all wallets first here keeps one order (wallets, then deposit accounts) everywhere, so a
- * message applied while holders act never deadlocks with them.
+ * message applied while holders act never deadlocks with them. The lock is `for no key update`,
+ * the mode an update of a balance takes anyway: it leaves the key share that a new payment's
+ * foreign key check takes free, so holders' payments are written while results are applied
+ * (with `for update` each payment waited for the whole results transaction, commit included).
  */
 export async function lockWallets(client: PoolClient, walletIds: readonly string[]): Promise<Set<string>> {
   if (walletIds.length === 0) return new Set();
-  const locked = await client.query<{ id: string }>('select id from wallets where id = any($1) order by id for update', [[...new Set(walletIds)]]);
+  const locked = await client.query<{ id: string }>('select id from wallets where id = any($1) order by id for no key update', [[...new Set(walletIds)]]);
   return new Set(locked.rows.map((row) => row.id));
 }
 
@@ -79,7 +82,7 @@ export async function lockWalletsOfEvents(
        union all select wallet_id from ledger_requests where command_id = any($1)
        union all select payer_wallet_id from payments where payment_id = any($1)
        union all select unnest($2::text[])
-     ) order by id for update`,
+     ) order by id for no key update`,
     [commandIds, walletIds],
   );
 }
@@ -124,7 +127,7 @@ export async function applyPaymentResults(client: PoolClient, results: readonly 
 export async function debitPayers(client: PoolClient, walletIds: readonly string[], extra: readonly PayerDebit[], reference: string): Promise<void> {
   const wallets = [...new Set([...walletIds, ...extra.map((debit) => debit.payerWalletId)])].sort();
   if (wallets.length === 0) return;
-  const locked = await client.query<{ id: string; balance: string }>('select id, balance from wallets where id = any($1) order by id for update', [wallets]);
+  const locked = await client.query<{ id: string; balance: string }>('select id, balance from wallets where id = any($1) order by id for no key update', [wallets]);
   const balances = new Map(locked.rows.map((row) => [row.id, BigInt(row.balance)]));
   // Settled payments of these wallets not debited yet, each with whether its history line (the
   // mark of the debit) exists: looked up by the unique (wallet, kind, reference) index.

@@ -160,7 +160,7 @@ export class LedgerEventsService {
     const found = await client.query<{ kind: 'load' | 'unload'; request_id: string; wallet_id: string; amount: string; customer_id: string }>(
       `select r.kind, r.request_id, r.wallet_id, r.amount, w.customer_id
        from ledger_requests r join wallets w on w.id = r.wallet_id
-       where r.command_id = $1 and r.status = 'pending' for update of r, w`,
+       where r.command_id = $1 and r.status = 'pending' for no key update of r, w`,
       [result.commandId],
     );
     const request = found.rows[0];

@@ -240,7 +240,7 @@ export class WalletClassesService implements OnApplicationBootstrap, OnModuleDes
 
   private async walletRow(client: PoolClient, walletId: string): Promise<WalletRow> {
     const result = await client.query<WalletRow>(
-      `select w.customer_id, w.wallet_class, w.status, c.id_number_sealed from wallets w join customers c on c.id = w.customer_id where w.id = $1 for update of w`,
+      `select w.customer_id, w.wallet_class, w.status, c.id_number_sealed from wallets w join customers c on c.id = w.customer_id where w.id = $1 for no key update of w`,
       [walletId],
     );
     const row = result.rows[0];

@@ -222,7 +222,7 @@ export class WalletsService {
   /** The wallet row; `lock` serialises requests on one wallet (two loads with one id, say). */
   private async walletRow(client: Pool | PoolClient, walletId: string, lock = false): Promise<WalletRow> {
     const result = await client.query<WalletRow>(
-      `select id, customer_id, wallet_class, status, rejection_code, balance, request_id, public_key from wallets where id = $1${lock ? ' for update' : ''}`,
+      `select id, customer_id, wallet_class, status, rejection_code, balance, request_id, public_key from wallets where id = $1${lock ? ' for no key update' : ''}`,
       [walletId],
     );
     const row = result.rows[0];
