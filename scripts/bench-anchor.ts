@@ -33,7 +33,7 @@ import {
   type KeyedMessage,
   type MessageDefinition,
 } from '@cbdc/contracts';
-import { blockHash, entryFromWire, entryHash, endorseBlockHeader, headerFromWire, merkleRoot, verifyBlockSignature } from '@cbdc/anchor';
+import { blockHash, entryFromWire, entryHash, endorseBlockHeader, headerFromWire, leafHashesFromHex, merkleRoot, verifyBlockSignature } from '@cbdc/anchor';
 import { bytesEqual, fromHex, generateKeyPairFast, toHex, walletIdFromPublicKey, type Ed25519KeyPair } from '@cbdc/crypto';
 import { createPolicy } from '@cbdc/ledger';
 import { createKafka, createLogger, createPool, createProducer, ensureTopics, runMigrations, startBatchConsumer, type BatchConsumer, type Logger } from '@cbdc/platform';
@@ -139,7 +139,8 @@ async function startEndorser(kafka: Kafka, producer: Producer, operatorId: strin
         }
         const header = headerFromWire(proposal.header);
         const hash = blockHash(header);
-        const leaves = proposal.leafHashes.map(fromHex);
+        const leaves = leafHashesFromHex(proposal.leafHashes);
+        if (leaves === undefined) throw new Error(`bench endorser ${operatorId}: block ${proposal.header.height} has malformed leaf hashes`);
         const linked = previous === undefined || (header.height === previous.height + 1n && bytesEqual(header.previousHash, previous.hash) && header.firstSequence === previous.lastSequence + 1n);
         const included = proposal.entries.every((item) => bytesEqual(entryHash(entryFromWire(item.entry)), leaves[item.index]!));
         if (!linked || !included || !verifyBlockSignature(hash, fromHex(proposal.centralBankSignature), centralBankPublicKey) || !bytesEqual(merkleRoot(leaves), header.merkleRoot)) {

@@ -41,7 +41,10 @@ export const centralBankSettings = {
   ANCHOR_BLOCK_ENTRIES_MAX: setting.int({ min: 1, max: 400, default: 400 }),
   /** ...or when this long has passed since the last block with at least one entry waiting. */
   ANCHOR_BLOCK_INTERVAL_MS: setting.int({ min: 1, max: 60_000, default: 200 }),
-  /** How often the sealer looks for newly committed entries and advances its watermark. */
+  /**
+   * The shortest wait between two rounds of the sealer's loop: it wakes one such poll before a
+   * block can be due, and backs off to 200 ms when nothing waits (anchor/anchor-sealer-schedule.ts).
+   */
   ANCHOR_POLL_MS: setting.int({ min: 1, max: 5_000, default: 50 }),
   /** Endorsements that make a block final; default a majority of the registered operators. */
   ANCHOR_QUORUM: setting.optional(setting.int({ min: 1, max: 256 })),

@@ -1,7 +1,7 @@
 // Proves sparse blocks (sequence holes left by rolled-back ledger transactions) verify and still catch tampering, that the wire form round-trips, and that an entry's inclusion proof is checked against the signed, endorsed header.
 import { createHash } from 'node:crypto';
 import { publicKeyFromPrivateKey } from '@cbdc/crypto';
-import { blockToWire, entryToWire, verifyEntryProof, blockFromWire } from './anchor-wire';
+import { blockToWire, entryToWire, leafHashesFromHex, verifyEntryProof, blockFromWire } from './anchor-wire';
 import { blockHash, BlockHeader, buildBlockHeader, endorseBlockHeader, genesisPreviousHash, signBlockHeader } from './block-header';
 import { SignedBlock, verifyChain } from './chain-verification';
 import { AnchorEntry, entryHash } from './entry-encoding';
@@ -88,5 +88,17 @@ describe('wire form and entry proofs', () => {
     expect(codes({ ...proof, block: { ...wireBlock, endorsements: wireBlock.endorsements.slice(1) } })).toEqual(['BELOW_QUORUM']);
     expect(codes({ ...proof, block: { ...wireBlock, centralBankSignature: '00'.repeat(64) } })).toEqual(['BAD_CENTRAL_BANK_SIGNATURE']);
     expect(codes({ ...proof, index: 'x' })).toEqual(['MALFORMED_PROOF']);
+  });
+});
+
+describe('leafHashesFromHex', () => {
+  it('decodes each leaf to its 32 bytes, and refuses a short, long or non-hex one', () => {
+    const leaves = [1n, 2n, 5n].map((s) => entryHash(entry(s)));
+    const decoded = leafHashesFromHex(leaves.map((l) => Buffer.from(l).toString('hex')));
+    expect(decoded?.map((l) => Buffer.from(l).toString('hex'))).toEqual(leaves.map((l) => Buffer.from(l).toString('hex')));
+    expect(leafHashesFromHex([])).toEqual([]);
+    expect(leafHashesFromHex(['ab'.repeat(31)])).toBeUndefined();
+    expect(leafHashesFromHex(['ab'.repeat(33)])).toBeUndefined();
+    expect(leafHashesFromHex(['ab'.repeat(31) + 'zz'])).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 // Pins the canonical encoding and hash of a ledger entry, and proves that changing any field changes the hash.
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { CanonicalEncodingError, toHex } from '@cbdc/crypto';
 import { AnchorEntry, encodeEntry, entryHash } from './entry-encoding';
 
@@ -82,5 +83,50 @@ describe('refusals', () => {
     ['a float attribute', { attributes: { rate: 0.5 } }],
   ])('%s', (_label, change) => {
     expect(() => encodeEntry({ ...entry, ...change } as AnchorEntry)).toThrow(CanonicalEncodingError);
+  });
+});
+
+describe('the fast path of entryHash', () => {
+  const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 });
+  const unsigned = fc.bigInt({ min: 0n, max: 2n ** 63n - 1n });
+  const arbitraryEntry = fc.record(
+    {
+      sequence: unsigned,
+      commandId: text,
+      kind: text,
+      debit: text,
+      credit: text,
+      amount: unsigned,
+      batchId: unsigned,
+      committedAt: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+      attributes: fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,20}$/), fc.string({ unit: 'grapheme', maxLength: 60 }), { maxKeys: 5 }),
+    },
+    { requiredKeys: ['sequence', 'commandId', 'kind', 'debit', 'credit', 'amount', 'committedAt'] },
+  );
+
+  it('hashes exactly the bytes of the general encoding, and refuses what it refuses', () => {
+    fc.assert(
+      fc.property(arbitraryEntry, (value) => {
+        const candidate = value as AnchorEntry;
+        let general: string;
+        try {
+          general = createHash('sha256').update(encodeEntry(candidate)).digest('hex');
+        } catch (error) {
+          expect(error).toBeInstanceOf(CanonicalEncodingError);
+          expect(() => entryHash(candidate)).toThrow((error as Error).message);
+          return;
+        }
+        expect(toHex(entryHash(candidate))).toBe(general);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('leaves integer attributes, long values and malformed text to the general path', () => {
+    const longValue = { ...entry, attributes: { note: 'x'.repeat(1_000) } };
+    expect(toHex(entryHash(longValue))).toBe(createHash('sha256').update(encodeEntry(longValue)).digest('hex'));
+    expect(() => entryHash({ ...entry, commandId: 'bad \ud800' })).toThrow(CanonicalEncodingError);
+    expect(() => entryHash({ ...entry, attributes: { note: 'y'.repeat(1_025) } })).toThrow(CanonicalEncodingError);
+    expect(() => entryHash({ ...entry, sequence: -1n })).toThrow(CanonicalEncodingError);
   });
 });

@@ -20,9 +20,18 @@ export const inclusionProofLengthMax = 64;
 
 const innerScratch = new Uint8Array(1 + 2 * hashBytes);
 innerScratch[0] = 0x01;
+// Leaves are entry hashes (32 bytes) on every hot path; they are hashed from a reused buffer,
+// like inner nodes, rather than from a new one each (docs/decisions/0016-cheaper-sealing.md).
+const leafScratch = new Uint8Array(1 + hashBytes);
+leafScratch[0] = 0x00;
 
 /** SHA-256(0x00 || leaf). */
 export function leafNodeHash(leaf: Uint8Array): Uint8Array {
+  if (leaf.length === hashBytes) {
+    // Safe to share for the same reason as innerScratch below.
+    leafScratch.set(leaf, 1);
+    return sha256(leafScratch);
+  }
   const input = new Uint8Array(1 + leaf.length);
   input[0] = 0x00;
   input.set(leaf, 1);

@@ -24,7 +24,7 @@ import {
 } from '@cbdc/contracts';
 import { verifyEndorsement } from '@cbdc/anchor';
 import { bytesEqual, fromHex } from '@cbdc/crypto';
-import { KAFKA, LOGGER, PG_POOL, startBatchConsumer, withTransaction, type BatchConsumer, type ConsumedMessage, type Logger } from '@cbdc/platform';
+import { KAFKA, LOGGER, PG_POOL, startBatchConsumer, type BatchConsumer, type ConsumedMessage, type Logger } from '@cbdc/platform';
 import { CENTRAL_BANK_SETTINGS } from '../central-bank.tokens';
 import type { CentralBankSettings } from '../central-bank.settings';
 import type { AnchorSealerSettings } from './anchor-sealer.service';
@@ -103,32 +103,44 @@ export class AnchorEndorsementsConsumer implements OnApplicationBootstrap, OnMod
       return 'refusal';
     }
     const endorsement = answer.body;
-    return withTransaction(this.pool, async (client) => {
-      const block = await blockAt(client, BigInt(endorsement.height));
-      const claimedHash = fromHex(endorsement.blockHash);
-      if (block === undefined || !bytesEqual(block.blockHash, claimedHash)) {
-        this.logger.warn({ height: endorsement.height, operatorId: endorsement.operatorId }, 'an endorsement of a block we did not seal');
-        return 'unknown-block';
-      }
-      const keys = await operatorKeys(client);
-      const key = keys.get(endorsement.operatorId);
-      const signature = fromHex(endorsement.signature);
-      if (key === undefined || !verifyEndorsement(block.blockHash, { operatorId: endorsement.operatorId, signature }, key)) {
-        this.logger.warn({ height: endorsement.height, operatorId: endorsement.operatorId }, 'an endorsement that does not verify under the operator key');
-        return 'bad-signature';
-      }
-      const inserted = await client.query(
-        'insert into anchor_endorsements (height, operator_id, signature) values ($1, $2, $3) on conflict do nothing',
-        [endorsement.height, endorsement.operatorId, Buffer.from(signature)],
-      );
-      if (inserted.rowCount === 0) return 'duplicate';
-      const count = await client.query<{ endorsed: number }>('select count(*)::int as endorsed from anchor_endorsements where height = $1', [endorsement.height]);
-      // The quorum of the block's own time, recorded when it was sealed.
-      if (count.rows[0]!.endorsed >= block.quorum && block.finalAt === null) {
-        await client.query('update anchor_blocks set final_at = now() where height = $1 and final_at is null', [endorsement.height]);
-        return 'final';
-      }
-      return 'stored';
+    // Two round trips per endorsement (docs/decisions/0016-cheaper-sealing.md): the block and the
+    // operator's key in one read, the signature checked here, then ONE statement that stores the
+    // endorsement and marks the block final when this one completes its quorum. One collector
+    // consumes the topic's single partition in order, so no two statements race on a block.
+    // Both statements are named: parsed once per connection, and planned generically after a few runs.
+    const found = await this.pool.query<{ block_hash: Buffer; public_key: Buffer | null }>({
+      name: 'anchor-endorsement-block-and-key',
+      text: 'select b.block_hash, o.public_key from anchor_blocks b left join operators o on o.id = $2 where b.height = $1',
+      values: [endorsement.height, endorsement.operatorId],
     });
+    const row = found.rows[0];
+    const claimedHash = fromHex(endorsement.blockHash);
+    if (row === undefined || !bytesEqual(new Uint8Array(row.block_hash), claimedHash)) {
+      this.logger.warn({ height: endorsement.height, operatorId: endorsement.operatorId }, 'an endorsement of a block we did not seal');
+      return 'unknown-block';
+    }
+    const signature = fromHex(endorsement.signature);
+    if (row.public_key === null || !verifyEndorsement(claimedHash, { operatorId: endorsement.operatorId, signature }, new Uint8Array(row.public_key))) {
+      this.logger.warn({ height: endorsement.height, operatorId: endorsement.operatorId }, 'an endorsement that does not verify under the operator key');
+      return 'bad-signature';
+    }
+    // A statement's parts share one snapshot, so the count adds the row this statement inserts.
+    // The quorum is the block's own, recorded when it was sealed.
+    const stored = await this.pool.query<{ inserted: number; finalized: number }>({
+      name: 'anchor-endorsement-store',
+      text: `with inserted as (
+         insert into anchor_endorsements (height, operator_id, signature) values ($1, $2, $3) on conflict do nothing returning height
+       ), finalized as (
+         update anchor_blocks set final_at = now()
+         where height = $1 and final_at is null and exists (select 1 from inserted)
+           and (select count(*) from anchor_endorsements where height = $1) + 1 >= quorum
+         returning height
+       )
+       select (select count(*) from inserted)::int as inserted, (select count(*) from finalized)::int as finalized`,
+      values: [endorsement.height, endorsement.operatorId, Buffer.from(signature)],
+    });
+    const outcome = stored.rows[0]!;
+    if (outcome.inserted === 0) return 'duplicate';
+    return outcome.finalized > 0 ? 'final' : 'stored';
   }
 }

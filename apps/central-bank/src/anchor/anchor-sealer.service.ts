@@ -13,32 +13,35 @@
  *   commit and publish loses nothing;
  * - one sealer at a time: the loop runs only while this process holds a PostgreSQL advisory lock.
  * It stays off the ledger's hot path: it only reads committed rows, on its own connection.
+ *
+ * It is also cheap per entry and when idle (docs/decisions/0016-cheaper-sealing.md): one query
+ * reads a block's entries (no separate count), each entry is hashed once, the proposals share
+ * their serialized parts, and the loop does not poll at ANCHOR_POLL_MS all the time: it wakes
+ * when a block can be due and backs off when nothing waits (anchor-sealer-schedule.ts).
  */
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import {
   anchorBlockFinalV1,
-  anchorBlockProposalV1,
   encodeMessage,
   operatorAnchorTopic,
   type AnchorBlockFinalV1,
-  type AnchorBlockProposalV1,
 } from '@cbdc/contracts';
-import { blockHash, buildBlockHeader, entryHash, entryToWire, genesisPreviousHash, headerToWire, quorumDefault, signBlockHeader } from '@cbdc/anchor';
+import { blockHash, buildBlockHeader, entryHash, genesisPreviousHash, headerToWire, quorumDefault, signBlockHeader } from '@cbdc/anchor';
 import { toHex } from '@cbdc/crypto';
 import { ensureTopics, KAFKA, KAFKA_PRODUCER, LOGGER, PG_POOL, type Logger } from '@cbdc/platform';
 import { CENTRAL_BANK_KEY, CENTRAL_BANK_SETTINGS } from '../central-bank.tokens';
 import type { CentralBankSettings } from '../central-bank.settings';
 import type { CentralBankKey } from '../keys/central-bank-key';
 import { SealingWatermark } from './anchor-watermark';
+import { ProposalEncoder } from './anchor-proposal-encoding';
+import { nextArrivalRate, nextTickDelayMs } from './anchor-sealer-schedule';
 import {
   blockAt,
-  countWaiting,
   endorsementsOf,
   entriesBetween,
-  heightsToAnnounce,
-  heightsToPropose,
+  heightsToSend,
   insertBlock,
   lastBlock,
   operatorKeys,
@@ -78,6 +81,12 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
   private last: StoredBlock | undefined;
   private lastLoaded = false;
   private readonly ensuredTopics = new Set<string>();
+  /** What the loop waits before its next tick, decided at the end of each tick. */
+  private delayMs = 0;
+  /** Entries per millisecond committed lately, from the watermark's progress; 0 until measured. */
+  private arrivalRate = 0;
+  private lastWatermark = 0n;
+  private lastWatermarkAtMs = 0;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -128,7 +137,10 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
         const acquired = await this.acquire();
         if (!acquired) delay = standbyRetryMs;
       }
-      if (this.client !== undefined) await this.tick(this.client, false);
+      if (this.client !== undefined) {
+        await this.tick(this.client, false);
+        delay = this.nextDelayMs();
+      }
     } catch (error) {
       this.logger.error({ err: error }, 'anchor sealer tick failed; retrying');
       this.lastLoaded = false;
@@ -141,6 +153,11 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
     this.schedule(delay);
   }
 
+  /** How long the loop waits before its next tick, as the last tick decided. */
+  nextDelayMs(): number {
+    return this.delayMs;
+  }
+
   private async acquire(): Promise<boolean> {
     const client = await this.pool.connect();
     const locked = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [anchorSealerLockKey]);
@@ -148,18 +165,31 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
       client.release();
       return false;
     }
+    await AnchorSealer.prepareSession(client);
     this.client = client;
     this.logger.info('this process is the anchor sealer');
     return true;
   }
 
   /**
+   * Settings of the sealer's own session (it holds its connection while it is the sealer). Its
+   * statements are the same few, named, with parameters that only move the range; a generic plan
+   * serves them all, where a custom plan per execution re-planned the entries' four-table join
+   * for every block (docs/decisions/0016-cheaper-sealing.md).
+   */
+  static async prepareSession(client: PoolClient): Promise<void> {
+    await client.query('set plan_cache_mode = force_generic_plan');
+  }
+
+  /**
    * One round: advance the watermark, seal every full block waiting (and a partial one when the
-   * interval has passed, or always when `flush`), then propose and announce what is pending.
-   * Public for tests, which drive the sealer without its timer.
+   * interval has passed, or always when `flush`), then propose and announce what is pending, and
+   * decide when the next round is worth running. Public for tests and the benchmark, which drive
+   * the sealer without its timer.
    */
   async tick(client: PoolClient, flush: boolean): Promise<number> {
     const watermark = await this.watermark.advance(client);
+    this.observe(watermark);
     let sealed = 0;
     if (!this.lastLoaded) {
       this.last = await lastBlock(client);
@@ -167,47 +197,87 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
     }
     let previous = this.last;
     let operators: string[] | undefined;
+    const max = this.settings.ANCHOR_BLOCK_ENTRIES_MAX;
     while (sealed < blocksPerTickMax) {
       const after = previous?.header.lastSequence ?? 0n;
       if (watermark <= after) break;
-      const max = this.settings.ANCHOR_BLOCK_ENTRIES_MAX;
-      const waiting = await countWaiting(client, after, watermark, max);
-      if (waiting === 0) break;
       const due = flush || Date.now() - this.lastSealAtMs >= this.settings.ANCHOR_BLOCK_INTERVAL_MS;
-      if (waiting < max && !due) break;
-      const { block, entries } = await this.seal(client, previous, after, watermark);
+      // Sequences are unique, so (after, watermark] holds at most watermark - after entries: with
+      // fewer than a block's worth and the interval not over, there is nothing to seal yet, and
+      // the database need not be asked.
+      if (!due && watermark - after < BigInt(max)) break;
+      const entries = await entriesBetween(client, after, watermark, max);
+      // Only holes left, or fewer entries than the holes suggested and not due: wait for more.
+      if (entries.length === 0 || (entries.length < max && !due)) break;
+      operators ??= [...(await operatorKeys(client)).keys()];
+      const { block, leafHashes } = await this.seal(client, previous, after, entries, operators.length);
       previous = block;
       this.last = block;
       sealed++;
       // Proposed at once with the entries in hand; a failure leaves proposed_at null for the retry below.
-      operators ??= [...(await operatorKeys(client)).keys()];
-      await this.proposeEntries(client, block, entries, operators);
+      await this.proposeEntries(client, block, entries, leafHashes, operators);
     }
     if (flush || Date.now() - this.lastRetryAtMs >= retryIntervalMs) {
       this.lastRetryAtMs = Date.now();
-      for (const height of await heightsToPropose(client, retriesPerTickMax)) await this.propose(client, height);
-      for (const height of await heightsToAnnounce(client, retriesPerTickMax)) await this.announceFinal(client, height);
+      const { propose, announce } = await heightsToSend(client, retriesPerTickMax);
+      for (const height of propose) await this.propose(client, height);
+      for (const height of announce) await this.announceFinal(client, height);
     }
+    this.delayMs = this.plan(watermark, sealed === blocksPerTickMax);
     return sealed;
   }
 
-  private async seal(client: PoolClient, previous: StoredBlock | undefined, after: bigint, watermark: bigint): Promise<{ block: StoredBlock; entries: SealableEntry[] }> {
-    const entries = await entriesBetween(client, after, watermark, this.settings.ANCHOR_BLOCK_ENTRIES_MAX);
+  /** Keeps a running average of the arrival rate from how far the watermark moved, and when. */
+  private observe(watermark: bigint): void {
+    const now = Date.now();
+    if (this.lastWatermarkAtMs > 0 && watermark > this.lastWatermark) {
+      this.arrivalRate = nextArrivalRate(this.arrivalRate, Number(watermark - this.lastWatermark), now - this.lastWatermarkAtMs);
+    }
+    if (watermark !== this.lastWatermark || this.lastWatermarkAtMs === 0) {
+      this.lastWatermark = watermark;
+      this.lastWatermarkAtMs = now;
+    }
+  }
+
+  private plan(watermark: bigint, backlog: boolean): number {
+    const sealedThrough = this.last?.header.lastSequence ?? 0n;
+    return nextTickDelayMs({
+      nowMs: Date.now(),
+      pollMs: this.settings.ANCHOR_POLL_MS,
+      blockIntervalMs: this.settings.ANCHOR_BLOCK_INTERVAL_MS,
+      blockEntriesMax: this.settings.ANCHOR_BLOCK_ENTRIES_MAX,
+      backlog,
+      waiting: watermark > sealedThrough ? Number(watermark - sealedThrough) : 0,
+      candidatePending: this.watermark.hasPending,
+      lastSealAtMs: this.lastSealAtMs,
+      arrivalRate: this.arrivalRate,
+      previousDelayMs: this.delayMs,
+    });
+  }
+
+  private async seal(
+    client: PoolClient,
+    previous: StoredBlock | undefined,
+    after: bigint,
+    entries: readonly SealableEntry[],
+    operatorCount: number,
+  ): Promise<{ block: StoredBlock; leafHashes: Uint8Array[] }> {
     const height = previous === undefined ? 0n : previous.header.height + 1n;
+    // Each entry is hashed once: the same leaf hashes build the root and travel in the proposals.
+    const leafHashes = entries.map((e) => entryHash(e.entry));
     const header = buildBlockHeader({
       height,
       previousHash: previous === undefined ? genesisPreviousHash : previous.blockHash,
       firstSequence: after + 1n,
       lastSequence: entries[entries.length - 1]!.entry.sequence,
-      entryHashes: entries.map((e) => entryHash(e.entry)),
+      entryHashes: leafHashes,
       sealedAt: Date.now(),
     });
-    const operatorCount = (await operatorKeys(client)).size;
     const block = { header, blockHash: blockHash(header), centralBankSignature: signBlockHeader(header, this.key.privateKey), quorum: AnchorSealer.quorumOf(this.settings, operatorCount) };
     await insertBlock(client, block);
     this.lastSealAtMs = Date.now();
     this.logger.debug({ height: height.toString(), entries: entries.length, lastSequence: header.lastSequence.toString() }, 'anchor block sealed');
-    return { block: { ...block, proposedAt: null, finalAt: null }, entries };
+    return { block: { ...block, proposedAt: null, finalAt: null }, leafHashes };
   }
 
   /** Sends each registered operator the header, all leaf hashes, and only the entries that concern it. */
@@ -216,26 +286,18 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
     if (block === undefined) return;
     const { header } = block;
     const entries = await entriesBetween(client, header.firstSequence - 1n, header.lastSequence, header.entryCount);
-    await this.proposeEntries(client, block, entries, [...(await operatorKeys(client)).keys()]);
+    await this.proposeEntries(client, block, entries, entries.map((e) => entryHash(e.entry)), [...(await operatorKeys(client)).keys()]);
   }
 
-  private async proposeEntries(client: PoolClient, block: StoredBlock, entries: readonly SealableEntry[], operators: readonly string[]): Promise<void> {
+  private async proposeEntries(client: PoolClient, block: StoredBlock, entries: readonly SealableEntry[], leafHashes: readonly Uint8Array[], operators: readonly string[]): Promise<void> {
     const { header } = block;
-    const leafHashes = entries.map((e) => toHex(entryHash(e.entry)));
+    const encoder = new ProposalEncoder({ header, centralBankSignature: block.centralBankSignature, centralBankPublicKeyHex: this.key.publicKeyHex, leafHashes, entries });
     const messages = new Map<string, Message[]>();
     for (const operatorId of operators) {
-      const proposal: AnchorBlockProposalV1 = {
-        operatorId,
-        centralBankPublicKey: this.key.publicKeyHex,
-        header: headerToWire(header),
-        centralBankSignature: toHex(block.centralBankSignature),
-        leafHashes,
-        entries: entries.flatMap((e, index) => (e.operators.has(operatorId) ? [{ index, entry: entryToWire(e.entry) }] : [])),
-      };
-      messages.set(operatorAnchorTopic(operatorId), [{ key: operatorId, value: encodeMessage(anchorBlockProposalV1, proposal) }]);
+      messages.set(operatorAnchorTopic(operatorId), [{ key: operatorId, value: encoder.encodeFor(operatorId) }]);
     }
     await this.send(messages);
-    await client.query('update anchor_blocks set proposed_at = now() where height = $1', [header.height.toString()]);
+    await client.query({ name: 'anchor-proposed', text: 'update anchor_blocks set proposed_at = now() where height = $1', values: [header.height.toString()] });
   }
 
   /** Sends every operator the final block with its endorsements, for their replicas. */

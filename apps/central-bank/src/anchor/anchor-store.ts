@@ -17,6 +17,9 @@ import {
 
 type Queryable = Pool | PoolClient;
 
+/** The default block size cap (ANCHOR_BLOCK_ENTRIES_MAX). */
+export const anchorBlockEntriesDefault = 400;
+
 export interface StoredBlock {
   header: BlockHeader;
   blockHash: Uint8Array;
@@ -90,41 +93,44 @@ export async function blockHolding(db: Queryable, sequence: bigint): Promise<Sto
   return result.rows[0] === undefined ? undefined : blockFromRow(result.rows[0]);
 }
 
-export async function heightsToPropose(db: Queryable, limit: number): Promise<bigint[]> {
-  const result = await db.query<{ height: string }>(`select height::text as height from anchor_blocks where proposed_at is null order by anchor_blocks.height limit $1`, [limit]);
-  return result.rows.map((row) => BigInt(row.height));
-}
-
-export async function heightsToAnnounce(db: Queryable, limit: number): Promise<bigint[]> {
-  const result = await db.query<{ height: string }>(
-    `select height::text as height from anchor_blocks where final_at is not null and final_published_at is null order by anchor_blocks.height limit $1`,
+/**
+ * In one query: the blocks still to propose (proposed_at null) and the final blocks not yet
+ * announced, in height order, at most `limit` of each.
+ */
+export async function heightsToSend(db: Queryable, limit: number): Promise<{ propose: bigint[]; announce: bigint[] }> {
+  const result = await db.query<{ height: string; propose: boolean }>(
+    `(select height::text as height, true as propose from anchor_blocks where proposed_at is null order by anchor_blocks.height limit $1)
+     union all
+     (select height::text as height, false as propose from anchor_blocks where final_at is not null and final_published_at is null order by anchor_blocks.height limit $1)`,
     [limit],
   );
-  return result.rows.map((row) => BigInt(row.height));
+  const propose: bigint[] = [];
+  const announce: bigint[] = [];
+  for (const row of result.rows) (row.propose ? propose : announce).push(BigInt(row.height));
+  propose.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  announce.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { propose, announce };
 }
 
-/** How many accepted entries lie in (after, through], counting no further than `limit`. */
-export async function countWaiting(db: Queryable, after: bigint, through: bigint, limit: number): Promise<number> {
-  const result = await db.query<{ waiting: number }>(
-    `select count(*)::int as waiting from (select 1 from ledger_commands where sequence > $1 and sequence <= $2 order by sequence limit $3) x`,
-    [after.toString(), through.toString(), limit],
-  );
-  return result.rows[0]!.waiting;
-}
+const entriesBetweenSql = `select ${ledgerEntrySqlColumns}, dw.operator_id as debit_wallet_operator, cw.operator_id as credit_wallet_operator
+  from ledger_commands c
+  join ledger_batches b on b.id = c.batch_id
+  left join wallets dw on c.debit_account like 'wallet:%' and dw.id = substr(c.debit_account, 8)
+  left join wallets cw on c.credit_account like 'wallet:%' and cw.id = substr(c.credit_account, 8)
+  where c.sequence > $1 and c.sequence <= $2
+  order by c.sequence
+  limit $3`;
 
 /** The accepted entries with sequence in (after, through], in sequence order, at most `limit`. */
 export async function entriesBetween(db: Queryable, after: bigint, through: bigint, limit: number): Promise<SealableEntry[]> {
-  const result = await db.query<LedgerEntrySqlRow & { debit_wallet_operator: string | null; credit_wallet_operator: string | null }>(
-    `select ${ledgerEntrySqlColumns}, dw.operator_id as debit_wallet_operator, cw.operator_id as credit_wallet_operator
-     from ledger_commands c
-     join ledger_batches b on b.id = c.batch_id
-     left join wallets dw on c.debit_account like 'wallet:%' and dw.id = substr(c.debit_account, 8)
-     left join wallets cw on c.credit_account like 'wallet:%' and cw.id = substr(c.credit_account, 8)
-     where c.sequence > $1 and c.sequence <= $2
-     order by c.sequence
-     limit $3`,
-    [after.toString(), through.toString(), limit],
-  );
+  const result = await db.query<LedgerEntrySqlRow & { debit_wallet_operator: string | null; credit_wallet_operator: string | null }>({
+    // Named, so each connection parses it once; on the sealer's session (force_generic_plan, see
+    // AnchorSealer.prepareSession) it is not planned again either: planning this join cost about
+    // as much as executing it for a whole block (docs/decisions/0016-cheaper-sealing.md).
+    name: 'anchor-entries-between',
+    text: entriesBetweenSql,
+    values: [after.toString(), through.toString(), limit],
+  });
   return result.rows.map((row) => {
     const operators = new Set<string>();
     for (const candidate of [row.operator_id, row.debit_wallet_operator, row.credit_wallet_operator, operatorOfAccount(row.debit_account), operatorOfAccount(row.credit_account)]) {
@@ -144,10 +150,11 @@ function operatorOfAccount(account: string | null): string | null {
 
 export async function insertBlock(db: Queryable, block: { header: BlockHeader; blockHash: Uint8Array; centralBankSignature: Uint8Array; quorum: number }): Promise<void> {
   const { header } = block;
-  await db.query(
-    `insert into anchor_blocks (height, previous_hash, merkle_root, first_sequence, last_sequence, entry_count, sealed_at_ms, block_hash, central_bank_signature, quorum)
+  await db.query({
+    name: 'anchor-insert-block',
+    text: `insert into anchor_blocks (height, previous_hash, merkle_root, first_sequence, last_sequence, entry_count, sealed_at_ms, block_hash, central_bank_signature, quorum)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
+    values: [
       header.height.toString(),
       Buffer.from(header.previousHash),
       Buffer.from(header.merkleRoot),
@@ -159,7 +166,7 @@ export async function insertBlock(db: Queryable, block: { header: BlockHeader; b
       Buffer.from(block.centralBankSignature),
       block.quorum,
     ],
-  );
+  });
 }
 
 export async function endorsementsOf(db: Queryable, height: bigint): Promise<Endorsement[]> {
@@ -171,7 +178,7 @@ export async function endorsementsOf(db: Queryable, height: bigint): Promise<End
 }
 
 export async function operatorKeys(db: Queryable): Promise<Map<string, Uint8Array>> {
-  const result = await db.query<{ id: string; public_key: Buffer }>('select id, public_key from operators order by id');
+  const result = await db.query<{ id: string; public_key: Buffer }>({ name: 'anchor-operator-keys', text: 'select id, public_key from operators order by id' });
   return new Map(result.rows.map((row) => [row.id, new Uint8Array(row.public_key)]));
 }
 

@@ -1,4 +1,4 @@
-// Proves on real PostgreSQL that the sealing watermark never passes a sequence number still held by an open transaction, even one that drew it before a later transaction with a higher number committed, and even one that has written nothing yet; and that a rolled-back number becomes a hole the watermark passes.
+// Proves on real PostgreSQL that the sealing watermark never passes a sequence number still held by an open transaction, even one that drew it before a later transaction with a higher number committed, and even one that has written nothing yet; that a rolled-back number becomes a hole the watermark passes; and that an open transaction that never drew a number does not hold it back.
 import path from 'node:path';
 import { Pool, type PoolClient } from 'pg';
 import { runMigrations } from '@cbdc/platform';
@@ -75,6 +75,26 @@ describe('the sealing watermark', () => {
       expect(await settle(watermark, sealer)).toBeGreaterThanOrEqual(after);
     } finally {
       sealer.release();
+      writer.release();
+    }
+  });
+
+  it('is not held back by an open transaction that never drew a number', async () => {
+    const watermark = new SealingWatermark();
+    const sealer = await pool.connect();
+    const reader = await pool.connect();
+    const writer = await pool.connect();
+    try {
+      await reader.query('begin');
+      await reader.query('select count(*) from ledger_commands');
+      // Drawn and committed at once (autocommit), while the reader stays open.
+      const drawn = await draw(writer);
+      expect(await settle(watermark, sealer)).toBeGreaterThanOrEqual(drawn);
+      expect(watermark.hasPending).toBe(false);
+      await reader.query('commit');
+    } finally {
+      sealer.release();
+      reader.release();
       writer.release();
     }
   });

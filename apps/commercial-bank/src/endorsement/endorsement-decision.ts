@@ -23,6 +23,7 @@ import {
   genesisHeight,
   genesisPreviousHash,
   headerFromWire,
+  leafHashesFromHex,
   merkleRoot,
   verifyBlockSignature,
   type AnchorEntry,
@@ -101,9 +102,9 @@ export function decideEndorsement(proposal: AnchorBlockProposalV1, knowledge: Ba
   if (header.lastSequence - header.firstSequence + 1n < BigInt(header.entryCount)) {
     return refuse('BAD_RANGE', `range ${header.firstSequence}..${header.lastSequence} cannot hold ${header.entryCount} entries`);
   }
-  const leafHashes = proposal.leafHashes.map(fromHex);
-  if (leafHashes.length !== header.entryCount || !bytesEqual(merkleRoot(leafHashes), header.merkleRoot)) {
-    return refuse('ROOT_MISMATCH', `the ${leafHashes.length} leaf hashes given are not the Merkle root of block ${header.height} (${header.entryCount} entries)`);
+  const leafHashes = leafHashesFromHex(proposal.leafHashes);
+  if (leafHashes === undefined || leafHashes.length !== header.entryCount || !bytesEqual(merkleRoot(leafHashes), header.merkleRoot)) {
+    return refuse('ROOT_MISMATCH', `the ${proposal.leafHashes.length} leaf hashes given are not the Merkle root of block ${header.height} (${header.entryCount} entries)`);
   }
 
   const entries: { index: number; entry: AnchorEntry }[] = [];
