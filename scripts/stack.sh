@@ -325,7 +325,7 @@ SQL
   done
   # Statement statistics for load tests (deploy/postgres/postgresql.conf preloads the module):
   # the application role may read and reset them, nothing more.
-  pg_psql "${PG_DATABASES[0]}" <<SQL >/dev/null
+  PGOPTIONS="-c client_min_messages=warning" pg_psql "${PG_DATABASES[0]}" <<SQL >/dev/null
 CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 GRANT pg_read_all_stats TO $PG_APP_ROLE;
 GRANT EXECUTE ON FUNCTION pg_stat_statements_reset(oid, oid, bigint) TO $PG_APP_ROLE;

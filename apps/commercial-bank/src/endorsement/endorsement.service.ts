@@ -233,10 +233,32 @@ export class EndorsementService {
     return true;
   }
 
+  /**
+   * What this bank's books say about a proposal's entries, read in ONE repeatable-read snapshot:
+   * the inbox mark of a ledger batch's credits and the history lines they wrote commit together,
+   * so read apart (they were four concurrent queries) a commit landing between them showed the
+   * batch applied but its entry missing, and the bank refused a good block for good
+   * (ENTRY_NOT_IN_BOOKS, then BROKEN_LINK for every block after it). Seen under load.
+   */
   private async knowledge(proposal: AnchorBlockProposalV1, header: BlockHeader): Promise<BankKnowledge> {
     const centralBankPublicKey = await this.pinnedKey();
     if (centralBankPublicKey === undefined) throw new Error('the central bank key is not known yet (CENTRAL_BANK_PUBLIC_KEY, or the central bank unreachable)');
-    const previousRow = await this.pool.query<{ height: string; block_hash: Buffer; last_sequence: string }>(
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin isolation level repeatable read read only');
+      const knowledge = await this.knowledgeIn(client, proposal, header, centralBankPublicKey);
+      await client.query('commit');
+      return knowledge;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async knowledgeIn(db: PoolClient, proposal: AnchorBlockProposalV1, header: BlockHeader, centralBankPublicKey: Uint8Array): Promise<BankKnowledge> {
+    const previousRow = await db.query<{ height: string; block_hash: Buffer; last_sequence: string }>(
       'select height::text as height, block_hash, last_sequence::text as last_sequence from anchor_replica_blocks where height < $1 order by anchor_replica_blocks.height desc limit 1',
       [header.height.toString()],
     );
@@ -249,18 +271,17 @@ export class EndorsementService {
       commandIds.push(entry.commandId);
       if (entry.batchId !== undefined) batchIds.add(entry.batchId);
     }
-    const [wallets, history, requests, inbox] = await Promise.all([
-      this.pool.query<{ id: string }>('select id from wallets where id = any($1)', [[...walletIds]]),
-      this.pool.query<{ wallet_id: string; kind: string; amount: string; sequence: string }>(
-        'select wallet_id, kind, amount::text as amount, sequence::text as sequence from wallet_history where sequence between $1 and $2',
-        [header.firstSequence.toString(), header.lastSequence.toString()],
-      ),
-      this.pool.query<{ command_id: string; status: 'pending' | 'accepted' | 'rejected'; sequence: string | null }>(
-        'select command_id, status, sequence::text as sequence from ledger_requests where command_id = any($1)',
-        [commandIds],
-      ),
-      this.pool.query<{ message_id: string }>('select message_id from inbox where message_id = any($1)', [[...batchIds].map((id) => `ledger.credits:${id}`)]),
-    ]);
+    // One connection runs one statement at a time: in sequence, in the snapshot.
+    const wallets = await db.query<{ id: string }>('select id from wallets where id = any($1)', [[...walletIds]]);
+    const history = await db.query<{ wallet_id: string; kind: string; amount: string; sequence: string }>(
+      'select wallet_id, kind, amount::text as amount, sequence::text as sequence from wallet_history where sequence between $1 and $2',
+      [header.firstSequence.toString(), header.lastSequence.toString()],
+    );
+    const requests = await db.query<{ command_id: string; status: 'pending' | 'accepted' | 'rejected'; sequence: string | null }>(
+      'select command_id, status, sequence::text as sequence from ledger_requests where command_id = any($1)',
+      [commandIds],
+    );
+    const inbox = await db.query<{ message_id: string }>('select message_id from inbox where message_id = any($1)', [[...batchIds].map((id) => `ledger.credits:${id}`)]);
     const records: BookRecord[] = history.rows.map((row) => ({
       sequence: BigInt(row.sequence),
       walletId: row.wallet_id,
