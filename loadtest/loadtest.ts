@@ -53,6 +53,12 @@ const treasuryAmountFen = 1_000_000n;
 const findMaxResolution = 0.1;
 /** Confirmation attempts of --find-max, each 10 % below the last, before giving up. */
 const confirmAttemptsMax = 3;
+/**
+ * find-max first runs this long at the start rate without judging it: a system just started (JIT,
+ * connection pools, Kafka's JVM) answers its first seconds slowly, and a search that failed its
+ * first step on that found nothing.
+ */
+const findMaxWarmupSeconds = 20;
 
 function log(line: string): void {
   console.log(line);
@@ -355,6 +361,9 @@ async function findMax(context: RunContext): Promise<{ final: StepOutcome | null
     await sleep(stepPauseMs);
     return step;
   };
+  log(`find-max: warming up at ${options.rateStart}/s for ${findMaxWarmupSeconds} s (not judged)`);
+  await runStep(context, options.rateStart, findMaxWarmupSeconds, 'warm');
+  await sleep(stepPauseMs);
   let passing: number | null = null;
   let failing: number | null = null;
   for (let rate = options.rateStart; ; rate = Math.min(options.rateMax, rate * 2)) {
@@ -364,6 +373,11 @@ async function findMax(context: RunContext): Promise<{ final: StepOutcome | null
       break;
     }
     if (rate >= options.rateMax) break;
+  }
+  // The start rate was already too much: halve until a rate holds.
+  for (let rate = Math.floor(options.rateStart / 2); passing === null && rate >= 1; rate = Math.floor(rate / 2)) {
+    if (stepPassed(await attempt(rate, options.stepSeconds), options.p99MaxMs)) passing = rate;
+    else failing = rate;
   }
   if (passing === null) return { final: null, all, maxRate: null };
   while (failing !== null && (failing - passing) / passing > findMaxResolution) {
