@@ -42,18 +42,11 @@ import type { BatchStats } from '../apps/central-bank/src/ledger-engine/ledger-e
 import { AnchorSealer, type AnchorSealerSettings } from '../apps/central-bank/src/anchor/anchor-sealer.service';
 import { AnchorEndorsementsConsumer } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
 import { loadOrCreateCentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
+import { positiveIntFlag as flag } from './bench-args';
 import { upsertBenchmarkSection } from './benchmarks-md';
 import { parseEnvFile } from './system-processes';
 
 const root = resolve(__dirname, '..', '..');
-
-function flag(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 
 const payments = flag('payments', 50_000);
 const walletCount = flag('wallets', 10_000);

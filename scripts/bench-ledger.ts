@@ -27,18 +27,11 @@ import { createPolicy } from '@cbdc/ledger';
 import { createKafka, createLogger, createPool, createProducer, ensureTopics, runMigrations } from '@cbdc/platform';
 import { startLedgerEngine, type LedgerEngineRuntime } from '../apps/central-bank/src/ledger-engine/ledger-engine.runtime';
 import type { BatchStats } from '../apps/central-bank/src/ledger-engine/ledger-engine';
+import { positiveIntFlag as flag } from './bench-args';
 import { upsertBenchmarkSection } from './benchmarks-md';
 import { parseEnvFile } from './system-processes';
 
 const root = resolve(__dirname, '..', '..');
-
-function flag(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 
 const paymentsPerScenario = flag('payments', 200_000);
 const walletCount = flag('wallets', 100_000);

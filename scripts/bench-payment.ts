@@ -34,18 +34,11 @@ import { appEntry, startApp, type AppProcess } from '@cbdc/testing';
 import { BankApi, createWalletKeys, signPayment, type SignedPaymentBody, type WalletKeys } from '@cbdc/wallet-sdk';
 import { startLedgerEngine, type LedgerEngineRuntime } from '../apps/central-bank/src/ledger-engine/ledger-engine.runtime';
 import { ledgerEngineSettingsDefault } from '../apps/central-bank/src/ledger-engine/ledger-engine';
+import { positiveIntFlag as flag } from './bench-args';
 import { upsertBenchmarkSection } from './benchmarks-md';
 import { parseEnvFile } from './system-processes';
 
 const root = resolve(__dirname, '..', '..');
-
-function flag(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 
 const ratePerSecond = flag('rate', 20);
 const durationSeconds = flag('seconds', 30);

@@ -40,19 +40,12 @@ import { AnchorSealer, anchorSealerLockKey, type AnchorSealerSettings } from '..
 import { anchorBlockEntriesDefault } from '../apps/central-bank/src/anchor/anchor-store';
 import { loadOrCreateCentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
 import { decideEndorsement, type BankKnowledge, type BookRecord } from '../apps/commercial-bank/src/endorsement/endorsement-decision';
+import { positiveIntFlag as flag } from './bench-args';
 import { upsertBenchmarkSection } from './benchmarks-md';
 import { parseEnvFile } from './system-processes';
 
 // Compiled to dist/scripts (npm run bench:sealer) or run from scripts/ with tsx.
 const root = existsSync(join(__dirname, '..', 'package.json')) ? resolve(__dirname, '..') : resolve(__dirname, '..', '..');
-
-function flag(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 
 const entryCount = flag('entries', 20_000);
 const walletCount = flag('wallets', 2_000);
