@@ -9,6 +9,7 @@ export * from './config/env-file';
 export * from './config/settings';
 export * from './database/migrations';
 export * from './database/pool';
+export * from './database/prepared';
 export * from './diagnostics/job-diagnostic.controller';
 export * from './diagnostics/job-diagnostic.service';
 export * from './health/health-check';

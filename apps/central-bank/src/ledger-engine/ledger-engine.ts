@@ -38,7 +38,7 @@ import {
   walletAccount,
   type BatchOutcome,
 } from '@cbdc/ledger';
-import type { Logger } from '@cbdc/platform';
+import { named, type Logger } from '@cbdc/platform';
 import { authenticate, DeadLetter, IntakeItem, parseCommandMessage, ParsedCommand, regulatorResultOperatorId } from './ledger-command-intake';
 import { loadLedgerSnapshot, loadMissing, lockAndRefresh } from './ledger-state-loader';
 import { AccountRow, BatchWrite, claimPosition, CommandRow, OperatorRow, OutboxRow, writeBatch } from './ledger-store';
@@ -361,13 +361,13 @@ export class LedgerEngine {
   private async storedAnswers(commandIds: readonly string[]): Promise<Map<string, StoredAnswer>> {
     const answers = new Map<string, StoredAnswer>();
     if (commandIds.length === 0) return answers;
-    const result = await this.deps.pool.query<{ command_id: string; command_type: string; status: 'accepted' | 'rejected'; code: string | null; detail: string | null; sequence: string | null }>(
+    const result = await this.deps.pool.query<{ command_id: string; command_type: string; status: 'accepted' | 'rejected'; code: string | null; detail: string | null; sequence: string | null }>(named(
       // A join on unnest probes the primary key once per id; `= any($1)` with thousands of ids
       // may be planned as a scan of the whole table.
       `select c.command_id, c.command_type, c.status, c.code, c.detail, c.sequence
        from unnest($1::text[]) as i(id) join ledger_commands c on c.command_id = i.id`,
       [commandIds],
-    );
+    ));
     for (const row of result.rows) {
       answers.set(row.command_id, { commandType: row.command_type, status: row.status, code: row.code, detail: row.detail, sequence: row.sequence });
     }

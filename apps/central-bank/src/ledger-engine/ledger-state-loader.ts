@@ -5,6 +5,7 @@
  * changed since.
  */
 import type { Pool, PoolClient } from 'pg';
+import { named } from '@cbdc/platform';
 import { ensurePositions, readPositions } from './ledger-store';
 import {
   createLedgerState,
@@ -179,7 +180,7 @@ export async function lockAndRefresh(client: PoolClient, state: LedgerState, acc
     day_total: string | null;
     year_key: number | null;
     year_total: string | null;
-  }>('select id, balance, last_counter, day_key, day_total, year_key, year_total from accounts where id = any($1) order by id for update', [sorted]);
+  }>(named('select id, balance, last_counter, day_key, day_total, year_key, year_total from accounts where id = any($1) order by id for update', [sorted]));
   for (const row of balances.rows) {
     const account = state.accounts.get(row.id as never);
     if (account) account.balance = BigInt(row.balance);
@@ -210,7 +211,7 @@ export async function lockAndRefresh(client: PoolClient, state: LedgerState, acc
     state.totals.recalled += operator.recalled;
   }
   if (walletIds.length > 0) {
-    const classes = await client.query<{ id: string; wallet_class: number }>('select id, wallet_class from wallets where id = any($1)', [[...new Set(walletIds)]]);
+    const classes = await client.query<{ id: string; wallet_class: number }>(named('select id, wallet_class from wallets where id = any($1)', [[...new Set(walletIds)]]));
     for (const row of classes.rows) {
       const wallet = state.wallets.get(row.id);
       if (wallet) wallet.walletClass = row.wallet_class as WalletClass;

@@ -16,6 +16,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Pool, PoolClient } from 'pg';
+import { named } from '@cbdc/platform';
 import { from as copyFrom } from 'pg-copy-streams';
 
 export interface CommandRow {
@@ -116,12 +117,12 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
   // One round trip draws the batch id and one entry sequence per accepted command. With several
   // partitions, other workers draw concurrently, so the numbers need not be consecutive; they are
   // unique and increase in the order of this batch.
-  const ids = await client.query<{ batch_id: string; sequences: string[] | null }>(
+  const ids = await client.query<{ batch_id: string; sequences: string[] | null }>(named(
     `select nextval('ledger_batch_id') as batch_id,
             (select array_agg(s order by s) from (select nextval('ledger_entry_sequence') as s
                                                   from generate_series(1, $1::int)) x) as sequences`,
     [accepted],
-  );
+  ));
   const batchId = BigInt(ids.rows[0]!.batch_id);
   const drawn = ids.rows[0]!.sequences ?? [];
   const sequences: (bigint | null)[] = [];
@@ -130,7 +131,7 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
     sequences.push(command.status === 'accepted' ? BigInt(drawn[next++]!) : null);
   }
 
-  await client.query(
+  await client.query(named(
     'insert into ledger_batches (id, partition, command_count, first_sequence, last_sequence, committed_at) values ($1, $2, $3, $4, $5, $6)',
     [
       batchId.toString(),
@@ -140,18 +141,18 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
       drawn.length > 0 ? drawn[drawn.length - 1] : null,
       write.committedAt,
     ],
-  );
+  ));
 
   for (const op of write.newOperators) {
-    await client.query(
+    await client.query(named(
       `insert into operators (id, name, kind, public_key, reserve_ratio_bps, issue_quota_auto)
        values ($1, $2, $3, $4, $5, $6)`,
       [op.operatorId, op.name, op.kind, Buffer.from(op.publicKey), op.reserveRatioBps, op.issueQuotaAuto.toString()],
-    );
+    ));
   }
   if (write.changedOperators.length > 0) {
     const o = write.changedOperators;
-    await client.query(
+    await client.query(named(
       `update operators x set reserve_credited = d.reserve_credited, issued = d.issued, recalled = d.recalled,
               cross_operator_net = d.cross_operator_net
        from unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
@@ -164,12 +165,12 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
         o.map((r) => r.recalled.toString()),
         o.map((r) => r.crossOperatorNet.toString()),
       ],
-    );
+    ));
   }
 
   if (write.newWallets.length > 0) {
     const w = write.newWallets;
-    await client.query(
+    await client.query(named(
       `insert into wallets (id, operator_id, wallet_class, public_key, escrow)
        select * from unnest($1::text[], $2::text[], $3::smallint[], $4::bytea[], $5::bytea[])`,
       [
@@ -179,19 +180,19 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
         w.map((r) => Buffer.from(r.publicKey)),
         w.map((r) => (r.escrow ? Buffer.from(r.escrow) : null)),
       ],
-    );
+    ));
   }
   if (write.classChanges.length > 0) {
-    await client.query(
+    await client.query(named(
       `update wallets w set wallet_class = d.wallet_class
        from unnest($1::text[], $2::smallint[]) as d(id, wallet_class) where w.id = d.id`,
       [write.classChanges.map((c) => c.walletId), write.classChanges.map((c) => c.walletClass)],
-    );
+    ));
   }
 
   if (write.newAccounts.length > 0) {
     const a = write.newAccounts;
-    await client.query(
+    await client.query(named(
       `insert into accounts (id, kind, operator_id, balance, last_counter, day_key, day_total, year_key, year_total)
        select d.id, d.kind, d.operator_id, d.balance,
               case when d.kind = 'wallet' then 0 end, case when d.kind = 'wallet' then 0 end,
@@ -199,12 +200,12 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
               case when d.kind = 'wallet' then 0 end
        from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) as d(id, kind, operator_id, balance)`,
       [a.map((r) => r.accountId), a.map((r) => accountKind(r.accountId).kind), a.map((r) => accountKind(r.accountId).operatorId), a.map((r) => r.balance.toString())],
-    );
+    ));
   }
   if (write.changedAccounts.length > 0) {
     const a = write.changedAccounts;
     // One row per distinct account; usage columns only where a payment or unload debited a wallet.
-    await client.query(
+    await client.query(named(
       `update accounts x set balance = d.balance,
               last_counter = coalesce(d.last_counter, x.last_counter), day_key = coalesce(d.day_key, x.day_key),
               day_total = coalesce(d.day_total, x.day_total), year_key = coalesce(d.year_key, x.year_key),
@@ -221,7 +222,7 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
         a.map((r) => (r.usage ? r.usage.yearKey : null)),
         a.map((r) => (r.usage ? r.usage.yearTotal.toString() : null)),
       ],
-    );
+    ));
   }
 
   await copyCommands(client, batchId, write.commands, sequences);
@@ -229,16 +230,16 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
   const outbox = write.outbox(batchId, sequences);
   let outboxIds: bigint[] = [];
   if (outbox.length > 0) {
-    const inserted = await client.query<{ id: string }>(
+    const inserted = await client.query<{ id: string }>(named(
       `insert into ledger_outbox (topic, message_key, payload)
        select * from unnest($1::text[], $2::text[], $3::text[]) returning id`,
       [outbox.map((o) => o.topic), outbox.map((o) => o.key), outbox.map((o) => o.payload)],
-    );
+    ));
     outboxIds = inserted.rows.map((r) => BigInt(r.id));
   }
 
   if (write.publishedThroughId > 0n) {
-    await client.query('delete from ledger_outbox where id <= $1', [write.publishedThroughId.toString()]);
+    await client.query(named('delete from ledger_outbox where id <= $1', [write.publishedThroughId.toString()]));
   }
 
   return { batchId, sequences, outboxIds, outbox };
@@ -246,16 +247,16 @@ export async function writeBatch(client: PoolClient, write: BatchWrite): Promise
 
 /** Where a worker resumes: the stored position (created at 0 the first time). */
 export async function ensurePositions(pool: Pool, consumer: string, topic: string, partitions: number): Promise<void> {
-  await pool.query(
+  await pool.query(named(
     `insert into consumer_positions (consumer, topic, partition, next_offset)
      select $1, $2, p, 0 from generate_series(0, $3::int - 1) as p on conflict do nothing`,
     [consumer, topic, partitions],
-  );
+  ));
 }
 
 /** The stored positions of every partition, read in the caller's transaction (and its snapshot). */
 export async function readPositions(db: Pool | PoolClient, consumer: string, topic: string): Promise<Map<number, bigint>> {
-  const result = await db.query<{ partition: number; next_offset: string }>('select partition, next_offset from consumer_positions where consumer = $1 and topic = $2', [consumer, topic]);
+  const result = await db.query<{ partition: number; next_offset: string }>(named('select partition, next_offset from consumer_positions where consumer = $1 and topic = $2', [consumer, topic]));
   return new Map(result.rows.map((row) => [row.partition, BigInt(row.next_offset)]));
 }
 
@@ -274,10 +275,10 @@ export class FencedError extends Error {
  * the position moved, rolls back everything and reloads: a stale memory never writes a balance.
  */
 export async function claimPosition(client: PoolClient, position: ConsumerPosition, expected: bigint): Promise<void> {
-  const result = await client.query(
+  const result = await client.query(named(
     'update consumer_positions set next_offset = $5 where consumer = $1 and topic = $2 and partition = $3 and next_offset = $4',
     [position.consumer, position.topic, position.partition, expected.toString(), position.nextOffset.toString()],
-  );
+  ));
   if (result.rowCount !== 1) throw new FencedError(position, expected);
 }
 

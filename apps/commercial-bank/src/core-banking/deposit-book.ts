@@ -9,6 +9,7 @@
  *   request) posts once.
  */
 import type { PoolClient } from 'pg';
+import { named } from '@cbdc/platform';
 
 export const cashInAccount = 'cash-in';
 export const clearingAccount = 'clearing';
@@ -37,17 +38,17 @@ export async function postEntry(client: PoolClient, entry: DepositEntry): Promis
   if (entry.amount <= 0n) throw new Error(`entry ${entry.reference}: amount must be positive`);
   if (entry.debit === entry.credit) throw new Error(`entry ${entry.reference}: debit and credit are the same account`);
   // One round trip locks both accounts (in id order) and tells whether the entry was posted before.
-  const locked = await client.query<{ id: string; balance: string; contra: boolean; seen: boolean }>(
+  const locked = await client.query<{ id: string; balance: string; contra: boolean; seen: boolean }>(named(
     `select id, balance, contra, exists (select 1 from deposit_entries where reference = $2) as seen
      from deposit_accounts where id = any($1) order by id for update`,
     [[entry.debit, entry.credit], entry.reference],
-  );
+  ));
   if (locked.rows.length !== 2) throw new Error(`entry ${entry.reference}: account ${entry.debit} or ${entry.credit} does not exist`);
   if (locked.rows[0]!.seen) return 'already-posted';
   const debit = locked.rows.find((row) => row.id === entry.debit)!;
   if (!debit.contra && BigInt(debit.balance) < entry.amount) return 'insufficient';
   // The entry and both balances in one statement: the entry's insert feeds the update, so both or neither happen.
-  await client.query(
+  await client.query(named(
     `with posted as (
        insert into deposit_entries (reference, debit_account, credit_account, amount) values ($1, $2, $3, $4) returning amount
      )
@@ -55,6 +56,6 @@ export async function postEntry(client: PoolClient, entry: DepositEntry): Promis
      from (values ($2::text, -1), ($3::text, 1)) as d(id, sign), posted
      where a.id = d.id`,
     [entry.reference, entry.debit, entry.credit, entry.amount.toString()],
-  );
+  ));
   return 'posted';
 }

@@ -12,7 +12,7 @@ import {
   type RegisterMerchantRequestV1,
   type WalletCreditsV1,
 } from '@cbdc/contracts';
-import { PG_POOL, withTransaction } from '@cbdc/platform';
+import { named, PG_POOL, withTransaction } from '@cbdc/platform';
 import { formatPaymentRequestUri, paymentIdForRequest, requestPaymentIdPrefix, WalletSdkError } from '@cbdc/wallet-sdk';
 import { COMMERCIAL_BANK_SETTINGS, KYC_CIPHER } from '../commercial-bank.tokens';
 import type { CommercialBankSettings } from '../commercial-bank.settings';
@@ -75,21 +75,21 @@ export class MerchantsService {
 
   /** Makes an open wallet of this bank a merchant's, or changes its webhook; answers the secret it set. */
   async register(walletId: string, request: RegisterMerchantRequestV1): Promise<MerchantV1> {
-    const wallet = await this.pool.query<{ status: string }>('select status from wallets where id = $1', [walletId]);
+    const wallet = await this.pool.query<{ status: string }>(named('select status from wallets where id = $1', [walletId]));
     if (!wallet.rows[0]) throw new ApiError(404, 'UNKNOWN_WALLET', `wallet ${walletId} does not exist at this bank`);
     if (wallet.rows[0].status !== 'open') throw new ApiError(409, 'WALLET_NOT_OPEN', `wallet ${walletId} is ${wallet.rows[0].status}, not open`);
     const secret = request.webhookSecret ?? randomBytes(webhookSecretBytes).toString('hex');
-    const result = await this.pool.query<{ created_at: Date }>(
+    const result = await this.pool.query<{ created_at: Date }>(named(
       `insert into merchant_wallets (wallet_id, webhook_url, webhook_secret_sealed) values ($1, $2, $3)
        on conflict (wallet_id) do update set webhook_url = excluded.webhook_url, webhook_secret_sealed = excluded.webhook_secret_sealed
        returning created_at`,
       [walletId, request.webhookUrl, this.kyc.seal(secret, `${walletId}:webhookSecret`)],
-    );
+    ));
     return { walletId, webhookUrl: request.webhookUrl, webhookSecret: secret, createdAt: result.rows[0]!.created_at.toISOString() };
   }
 
   async merchant(walletId: string): Promise<MerchantV1> {
-    const result = await this.pool.query<{ webhook_url: string; created_at: Date }>('select webhook_url, created_at from merchant_wallets where wallet_id = $1', [walletId]);
+    const result = await this.pool.query<{ webhook_url: string; created_at: Date }>(named('select webhook_url, created_at from merchant_wallets where wallet_id = $1', [walletId]));
     const row = result.rows[0];
     if (!row) throw unknownMerchant(walletId);
     return { walletId, webhookUrl: row.webhook_url, createdAt: row.created_at.toISOString() };
@@ -97,10 +97,10 @@ export class MerchantsService {
 
   /** The webhook target of a merchant, with its secret opened; null when it is not a merchant. */
   async webhookTarget(walletId: string): Promise<{ url: string; secret: string } | null> {
-    const result = await this.pool.query<{ webhook_url: string; webhook_secret_sealed: Buffer }>(
+    const result = await this.pool.query<{ webhook_url: string; webhook_secret_sealed: Buffer }>(named(
       'select webhook_url, webhook_secret_sealed from merchant_wallets where wallet_id = $1',
       [walletId],
-    );
+    ));
     const row = result.rows[0];
     if (!row) return null;
     return { url: row.webhook_url, secret: this.kyc.open(row.webhook_secret_sealed, `${walletId}:webhookSecret`) };
@@ -122,15 +122,15 @@ export class MerchantsService {
     }
     const paymentId = paymentIdForRequest(uri);
     await withTransaction(this.pool, async (client) => {
-      const inserted = await client.query(
+      const inserted = await client.query(named(
         `insert into payment_requests (request_id, wallet_id, payment_id, uri, amount, reference, expires_at, status)
          values ($1, $2, $3, $4, $5, $6, $7, 'open') on conflict (request_id) do nothing`,
         [request.requestId, walletId, paymentId, uri, request.amount.toString(), request.reference, expiresAt],
-      );
+      ));
       if (inserted.rowCount === 1) return;
-      const first = await client.query<{ wallet_id: string; amount: string; reference: string }>('select wallet_id, amount, reference from payment_requests where request_id = $1', [
+      const first = await client.query<{ wallet_id: string; amount: string; reference: string }>(named('select wallet_id, amount, reference from payment_requests where request_id = $1', [
         request.requestId,
-      ]);
+      ]));
       const row = first.rows[0]!;
       if (row.wallet_id !== walletId || BigInt(row.amount) !== request.amount || row.reference !== request.reference) {
         throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', `payment request ${request.requestId} was already made with another wallet, amount or reference`);
@@ -140,12 +140,12 @@ export class MerchantsService {
   }
 
   async request(requestId: string, walletId?: string, now: Date = new Date()): Promise<PaymentRequestViewV1> {
-    const result = await this.pool.query<RequestRow>(
+    const result = await this.pool.query<RequestRow>(named(
       `select r.*, d.delivery_id, d.status as delivery_status, d.attempts
        from payment_requests r left join webhook_deliveries d on d.request_id = r.request_id
        where r.request_id = $1`,
       [requestId],
-    );
+    ));
     const row = result.rows[0];
     if (!row || (walletId !== undefined && row.wallet_id !== walletId)) throw new ApiError(404, 'UNKNOWN_PAYMENT_REQUEST', `payment request ${requestId} does not exist`);
     const status: PaymentRequestStatusV1 = row.status === 'open' && row.expires_at.getTime() <= now.getTime() ? 'expired' : row.status;
@@ -175,19 +175,19 @@ export class MerchantsService {
   async onCredit(client: PoolClient, credit: LedgerCredit): Promise<void> {
     // Only a derived id can pay a request: other payments skip the lookup (the payment hot path).
     if (!credit.paymentId.startsWith(requestPaymentIdPrefix)) return;
-    const found = await client.query<{ request_id: string; wallet_id: string; amount: string; reference: string; expires_at: Date }>(
+    const found = await client.query<{ request_id: string; wallet_id: string; amount: string; reference: string; expires_at: Date }>(named(
       `select request_id, wallet_id, amount, reference, expires_at from payment_requests
        where payment_id = $1 and wallet_id = $2 and status = 'open' for update`,
       [credit.paymentId, credit.payeeWalletId],
-    );
+    ));
     const request = found.rows[0];
     if (!request) return;
     const paidAt = new Date();
     const status = BigInt(request.amount) !== credit.amount ? 'amount-mismatch' : paidAt.getTime() > request.expires_at.getTime() ? 'paid-late' : 'paid';
-    await client.query(
+    await client.query(named(
       `update payment_requests set status = $2, paid_amount = $3, payer_wallet_id = $4, sequence = $5, paid_at = $6 where request_id = $1`,
       [request.request_id, status, credit.amount.toString(), credit.payerWalletId, credit.sequence.toString(), paidAt],
-    );
+    ));
     const deliveryId = deliveryIdOf(request.request_id);
     const body: PaymentRequestPaidV1 = {
       deliveryId,
@@ -202,11 +202,11 @@ export class MerchantsService {
       sequence: credit.sequence,
       paidAt: paidAt.toISOString(),
     };
-    await client.query('insert into webhook_deliveries (delivery_id, request_id, payload) values ($1, $2, $3) on conflict do nothing', [
+    await client.query(named('insert into webhook_deliveries (delivery_id, request_id, payload) values ($1, $2, $3) on conflict do nothing', [
       deliveryId,
       request.request_id,
       encodeMessage(paymentRequestPaidV1, body),
-    ]);
+    ]));
     this.paidListener?.();
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
-import { KAFKA_PRODUCER, LOGGER, PG_POOL, withTransaction, type Logger } from '@cbdc/platform';
+import { KAFKA_PRODUCER, LOGGER, type Logger, named, PG_POOL, withTransaction } from '@cbdc/platform';
 
 /** Rows published per producer call. */
 export const outboxPublishRowsMax = 200;
@@ -19,11 +19,11 @@ export interface OutboxMessage {
 /** Writes outbox rows inside the caller's transaction. */
 export async function writeOutbox(client: PoolClient, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  await client.query(
+  await client.query(named(
     `insert into outbox (topic, key, payload)
      select * from unnest($1::text[], $2::text[], $3::jsonb[])`,
     [messages.map((m) => m.topic), messages.map((m) => m.key), messages.map((m) => m.payload)],
-  );
+  ));
 }
 
 /** An outbox row its writer has just committed, with the id the insert returned. */
@@ -143,7 +143,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     while (this.toMark.length > 0) {
       const ids = this.toMark.splice(0, this.toMark.length);
       try {
-        await this.pool.query('update outbox set published_at = clock_timestamp() where id = any($1::bigint[]) and published_at is null', [ids]);
+        await this.pool.query(named('update outbox set published_at = clock_timestamp() where id = any($1::bigint[]) and published_at is null', [ids]));
       } catch (error) {
         // Unmarked rows are sent again by the sweep: a harmless repeat.
         this.logger.warn({ err: error, rows: ids.length }, 'marking sent outbox rows failed; the sweep sends them again');
@@ -156,15 +156,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async drain(): Promise<void> {
     for (;;) {
       const sent = await withTransaction(this.pool, async (client) => {
-        const result = await client.query<{ id: string; topic: string; key: string | null; payload: unknown }>(
+        const result = await client.query<{ id: string; topic: string; key: string | null; payload: unknown }>(named(
           `select id, topic, key, payload from outbox where published_at is null and id <> all($2::bigint[])
            order by id limit $1 for update skip locked`,
           [outboxPublishRowsMax, [...this.onTheirWay]],
-        );
+        ));
         if (result.rows.length === 0) return 0;
         const messages = result.rows.map((row) => ({ topic: row.topic, key: row.key, value: JSON.stringify(row.payload) }));
         await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(messages) });
-        await client.query('update outbox set published_at = clock_timestamp() where id = any($1)', [result.rows.map((r) => r.id)]);
+        await client.query(named('update outbox set published_at = clock_timestamp() where id = any($1)', [result.rows.map((r) => r.id)]));
         return result.rows.length;
       });
       if (sent < outboxPublishRowsMax) return;

@@ -17,6 +17,7 @@
  *   a payment between two of our wallets nets to zero in clearing.
  */
 import type { PoolClient } from 'pg';
+import { named } from '@cbdc/platform';
 import { clearingAccount, dcSettlementAccount, postEntry } from '../core-banking/deposit-book';
 
 export interface PayerDebit {
@@ -56,7 +57,7 @@ export interface PaymentResult {
  */
 export async function lockWallets(client: PoolClient, walletIds: readonly string[]): Promise<Set<string>> {
   if (walletIds.length === 0) return new Set();
-  const locked = await client.query<{ id: string }>('select id from wallets where id = any($1) order by id for no key update', [[...new Set(walletIds)]]);
+  const locked = await client.query<{ id: string }>(named('select id from wallets where id = any($1) order by id for no key update', [[...new Set(walletIds)]]));
   return new Set(locked.rows.map((row) => row.id));
 }
 
@@ -76,7 +77,7 @@ export async function lockWalletsOfEvents(
     else for (const credit of event.body.credits) walletIds.push(credit.payerWalletId, credit.payeeWalletId);
   }
   if (commandIds.length === 0 && walletIds.length === 0) return;
-  await client.query(
+  await client.query(named(
     `select id from wallets where id in (
        select id from wallets where command_id = any($1)
        union all select wallet_id from ledger_requests where command_id = any($1)
@@ -84,7 +85,7 @@ export async function lockWalletsOfEvents(
        union all select unnest($2::text[])
      ) order by id for no key update`,
     [commandIds, walletIds],
-  );
+  ));
 }
 
 /**
@@ -94,7 +95,7 @@ export async function lockWalletsOfEvents(
  */
 export async function applyPaymentResults(client: PoolClient, results: readonly PaymentResult[], committedAtMs: number, reference: string): Promise<PaymentDecision[]> {
   if (results.length === 0) return [];
-  const decided = await client.query<{ payment_id: string; payer_wallet_id: string; status: 'settled' | 'rejected'; code: string | null; detail: string | null; sequence: string | null }>(
+  const decided = await client.query<{ payment_id: string; payer_wallet_id: string; status: 'settled' | 'rejected'; code: string | null; detail: string | null; sequence: string | null }>(named(
     `update payments p set status = d.status, code = d.code, detail = d.detail, sequence = d.sequence, decided_at = to_timestamp($6::double precision / 1000)
      from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) as d(payment_id, status, code, detail, sequence)
      where p.payment_id = d.payment_id and p.status = 'pending'
@@ -107,7 +108,7 @@ export async function applyPaymentResults(client: PoolClient, results: readonly 
       results.map((r) => (r.status === 'accepted' ? (r.sequence ?? 0n).toString() : null)),
       committedAtMs,
     ],
-  );
+  ));
   const settledAt = new Date(committedAtMs).toISOString();
   const payers = decided.rows.filter((row) => row.status === 'settled').map((row) => row.payer_wallet_id);
   await debitPayers(client, payers, [], reference);
@@ -127,17 +128,17 @@ export async function applyPaymentResults(client: PoolClient, results: readonly 
 export async function debitPayers(client: PoolClient, walletIds: readonly string[], extra: readonly PayerDebit[], reference: string): Promise<void> {
   const wallets = [...new Set([...walletIds, ...extra.map((debit) => debit.payerWalletId)])].sort();
   if (wallets.length === 0) return;
-  const locked = await client.query<{ id: string; balance: string }>('select id, balance from wallets where id = any($1) order by id for no key update', [wallets]);
+  const locked = await client.query<{ id: string; balance: string }>(named('select id, balance from wallets where id = any($1) order by id for no key update', [wallets]));
   const balances = new Map(locked.rows.map((row) => [row.id, BigInt(row.balance)]));
   // Settled payments of these wallets not debited yet, each with whether its history line (the
   // mark of the debit) exists: looked up by the unique (wallet, kind, reference) index.
-  const due = await client.query<{ payment_id: string; payer_wallet_id: string; payee_wallet_id: string; amount: string; sequence: string; debited: boolean }>(
+  const due = await client.query<{ payment_id: string; payer_wallet_id: string; payee_wallet_id: string; amount: string; sequence: string; debited: boolean }>(named(
     `select p.payment_id, p.payer_wallet_id, p.payee_wallet_id, p.amount, p.sequence,
             exists (select 1 from wallet_history h where h.wallet_id = p.payer_wallet_id and h.kind = 'payment-out' and h.reference = p.payment_id) as debited
      from payments p
      where p.payer_wallet_id = any($1) and p.status = 'settled' and not p.payer_debited`,
     [wallets],
-  );
+  ));
   const candidates = new Map<string, PayerDebit>();
   const alreadyDebited = new Set<string>();
   for (const row of due.rows) {
@@ -148,12 +149,12 @@ export async function debitPayers(client: PoolClient, walletIds: readonly string
   for (const debit of extraDue) candidates.set(debit.paymentId, debit);
   if (candidates.size === 0) return;
   if (extraDue.length > 0) {
-    const seen = await client.query<{ reference: string }>(
+    const seen = await client.query<{ reference: string }>(named(
       `select h.reference from wallet_history h join unnest($1::text[], $2::text[]) as d(wallet_id, reference)
          on h.wallet_id = d.wallet_id and h.reference = d.reference
        where h.kind = 'payment-out'`,
       [extraDue.map((debit) => debit.payerWalletId), extraDue.map((debit) => debit.paymentId)],
-    );
+    ));
     for (const row of seen.rows) alreadyDebited.add(row.reference);
   }
   // In ledger order, so a later payment waits rather than an earlier one.
@@ -167,11 +168,11 @@ export async function debitPayers(client: PoolClient, walletIds: readonly string
   }
   const marked = [...alreadyDebited, ...taken.map((debit) => debit.paymentId)];
   if (taken.length === 0) {
-    if (marked.length > 0) await client.query(`update payments set payer_debited = true where payment_id = any($1) and status = 'settled'`, [marked]);
+    if (marked.length > 0) await client.query(named(`update payments set payer_debited = true where payment_id = any($1) and status = 'settled'`, [marked]));
     return;
   }
   // The marks, the history lines and the mirrors in one statement (three tables, no row twice).
-  await client.query(
+  await client.query(named(
     `with marked as (
        update payments set payer_debited = true where payment_id = any($6) and status = 'settled'
      ), lines as (
@@ -183,7 +184,7 @@ export async function debitPayers(client: PoolClient, walletIds: readonly string
      from (select wallet_id, sum(amount) as amount from unnest($1::text[], $3::bigint[]) as t(wallet_id, amount) group by wallet_id) d
      where w.id = d.wallet_id`,
     [taken.map((d) => d.payerWalletId), taken.map((d) => d.paymentId), taken.map((d) => d.amount.toString()), taken.map((d) => d.sequence.toString()), taken.map((d) => d.payeeWalletId), marked],
-  );
+  ));
   const total = taken.reduce((sum, debit) => sum + debit.amount, 0n);
   await postEntry(client, { reference, debit: dcSettlementAccount, credit: clearingAccount, amount: total });
 }

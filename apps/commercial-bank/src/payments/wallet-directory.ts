@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { PG_POOL } from '@cbdc/platform';
+import { named, PG_POOL } from '@cbdc/platform';
 import { ApiError } from '../http/api-error';
 
 /** An open wallet's public key is remembered this long; a wallet closed or reopened is seen after it. */
@@ -29,7 +29,7 @@ export class WalletDirectory {
   async openWallet(walletId: string, now: number = Date.now()): Promise<WalletKey> {
     const cached = this.cache.get(walletId);
     if (cached && cached.until > now) return cached.key;
-    const result = await this.pool.query<{ public_key: Buffer; status: string }>('select public_key, status from wallets where id = $1', [walletId]);
+    const result = await this.pool.query<{ public_key: Buffer; status: string }>(named('select public_key, status from wallets where id = $1', [walletId]));
     const row = result.rows[0];
     if (!row) throw new ApiError(404, 'UNKNOWN_WALLET', `wallet ${walletId} is not a wallet of this bank`);
     if (row.status !== 'open') throw new ApiError(409, 'WALLET_NOT_OPEN', `wallet ${walletId} is ${row.status}, not open`);

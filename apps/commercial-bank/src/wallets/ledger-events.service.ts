@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import type { CommandResultsV1, WalletCreditsV1 } from '@cbdc/contracts';
-import { LOGGER, PG_POOL, withTransaction, type Logger } from '@cbdc/platform';
+import { LOGGER, type Logger, named, PG_POOL, withTransaction } from '@cbdc/platform';
 import { clearingAccount, customerAccount, dcSettlementAccount, postEntry } from '../core-banking/deposit-book';
 import { applyPaymentResults, debitPayers, lockWallets, lockWalletsOfEvents, type PayerDebit, type PaymentDecision } from '../payments/payer-debits';
 import { PaymentWaiter } from '../payments/payment-waiter';
@@ -97,7 +97,7 @@ export class LedgerEventsService {
     });
     if (toOurs.length === 0) return;
     // The payee's history line is the mark that a credit was applied: a redelivered one adds nothing.
-    const inserted = await client.query<{ reference: string }>(
+    const inserted = await client.query<{ reference: string }>(named(
       `insert into wallet_history (wallet_id, kind, reference, amount, sequence, counterparty)
        select wallet_id, 'payment-in', reference, amount, sequence, counterparty
        from unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[]) as d(wallet_id, reference, amount, sequence, counterparty)
@@ -109,17 +109,17 @@ export class LedgerEventsService {
         toOurs.map((c) => c.sequence.toString()),
         toOurs.map((c) => c.payerWalletId),
       ],
-    );
+    ));
     const added = new Set(inserted.rows.map((row) => row.reference));
     const fresh = toOurs.filter((credit) => added.has(credit.paymentId));
     if (fresh.length === 0) return;
     for (const credit of fresh) await this.merchants.onCredit(client, credit);
-    await client.query(
+    await client.query(named(
       `update wallets w set balance = w.balance + d.amount
        from (select wallet_id, sum(amount) as amount from unnest($1::text[], $2::bigint[]) as t(wallet_id, amount) group by wallet_id) d
        where w.id = d.wallet_id`,
       [fresh.map((c) => c.payeeWalletId), fresh.map((c) => c.amount.toString())],
-    );
+    ));
     // The payer's side, ours or not, takes the DC out of dc-settlement into clearing; this side
     // puts it back, so a payment between two of our wallets nets to zero in clearing.
     const total = fresh.reduce((sum, credit) => sum + credit.amount, 0n);
@@ -131,7 +131,7 @@ export class LedgerEventsService {
 
   /** Applies one message once: its inbox mark and its effects in the caller's transaction. */
   private async once(client: PoolClient, messageId: string, apply: () => Promise<void>): Promise<void> {
-    const fresh = await client.query('insert into inbox (message_id) values ($1) on conflict do nothing', [messageId]);
+    const fresh = await client.query(named('insert into inbox (message_id) values ($1) on conflict do nothing', [messageId]));
     if (fresh.rowCount === 0) return;
     await apply();
   }
@@ -140,10 +140,10 @@ export class LedgerEventsService {
     switch (result.commandType) {
       case 'ledger.register-wallet': {
         const accepted = result.status === 'accepted';
-        await client.query(
+        await client.query(named(
           `update wallets set status = $2, rejection_code = $3, decided_at = now() where command_id = $1 and status = 'pending'`,
           [result.commandId, accepted ? 'open' : 'rejected', accepted ? null : (result.code ?? 'REJECTED')],
-        );
+        ));
         return;
       }
       case 'ledger.load':
@@ -157,18 +157,18 @@ export class LedgerEventsService {
   }
 
   private async applyLoadOrUnload(client: PoolClient, result: Result): Promise<void> {
-    const found = await client.query<{ kind: 'load' | 'unload'; request_id: string; wallet_id: string; amount: string; customer_id: string }>(
+    const found = await client.query<{ kind: 'load' | 'unload'; request_id: string; wallet_id: string; amount: string; customer_id: string }>(named(
       `select r.kind, r.request_id, r.wallet_id, r.amount, w.customer_id
        from ledger_requests r join wallets w on w.id = r.wallet_id
        where r.command_id = $1 and r.status = 'pending' for no key update of r, w`,
       [result.commandId],
-    );
+    ));
     const request = found.rows[0];
     if (!request) return;
     const amount = BigInt(request.amount);
     const deposit = customerAccount(request.customer_id);
     if (result.status === 'rejected') {
-      await client.query(`update ledger_requests set status = 'rejected', code = $2, decided_at = now() where command_id = $1`, [result.commandId, result.code ?? 'REJECTED']);
+      await client.query(named(`update ledger_requests set status = 'rejected', code = $2, decided_at = now() where command_id = $1`, [result.commandId, result.code ?? 'REJECTED']));
       // A load debited the deposit when it was asked for: give it back. An unload moved nothing yet.
       if (request.kind === 'load') {
         await postEntry(client, { reference: `load-reversal:${request.request_id}`, debit: dcSettlementAccount, credit: deposit, amount });
@@ -176,15 +176,15 @@ export class LedgerEventsService {
       return;
     }
     const sequence = result.sequence ?? null;
-    await client.query(`update ledger_requests set status = 'accepted', sequence = $2, decided_at = now() where command_id = $1`, [
+    await client.query(named(`update ledger_requests set status = 'accepted', sequence = $2, decided_at = now() where command_id = $1`, [
       result.commandId,
       sequence === null ? null : sequence.toString(),
-    ]);
+    ]));
     await this.history(client, request.wallet_id, request.kind, request.request_id, amount, sequence, null);
     if (request.kind === 'load') {
-      await client.query('update wallets set balance = balance + $2 where id = $1', [request.wallet_id, amount.toString()]);
+      await client.query(named('update wallets set balance = balance + $2 where id = $1', [request.wallet_id, amount.toString()]));
     } else {
-      await client.query('update wallets set balance = balance - $2 where id = $1', [request.wallet_id, amount.toString()]);
+      await client.query(named('update wallets set balance = balance - $2 where id = $1', [request.wallet_id, amount.toString()]));
       await postEntry(client, { reference: `unload:${request.request_id}`, debit: dcSettlementAccount, credit: deposit, amount });
     }
   }
@@ -199,11 +199,11 @@ export class LedgerEventsService {
     sequence: bigint | null,
     counterparty: string | null,
   ): Promise<boolean> {
-    const inserted = await client.query(
+    const inserted = await client.query(named(
       `insert into wallet_history (wallet_id, kind, reference, amount, sequence, counterparty) values ($1, $2, $3, $4, $5, $6)
        on conflict (wallet_id, kind, reference) do nothing`,
       [walletId, kind, reference, amount.toString(), sequence === null ? null : sequence.toString(), counterparty],
-    );
+    ));
     return inserted.rowCount === 1;
   }
 }
