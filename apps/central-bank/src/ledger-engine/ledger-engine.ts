@@ -192,10 +192,10 @@ export class LedgerEngine {
     const partition = batch.partition;
     let position = this.positions.get(partition);
     if (position === undefined) {
-      // A partition the last snapshot did not cover (the topic grew): read state and positions again.
-      await this.loadSnapshot();
-      position = this.positions.get(partition) ?? 0n;
-      this.positions.set(partition, position);
+      // A partition the last snapshot did not cover (the topic grew past the setting): give it a
+      // stored position and read state and positions again.
+      await this.loadSnapshot(partition + 1);
+      position = this.positions.get(partition)!;
     }
     const messages = batch.messages;
     const chunks: { messages: KafkaMessage[]; last: KafkaMessage }[] = [];
@@ -217,8 +217,9 @@ export class LedgerEngine {
           this.positions.set(partition, position);
         }
         payload.resolveOffset(chunks[index]!.last.offset);
-        if (this.clock() - this.lastOffsetCommitMs >= engineOffsetCommitIntervalMs) {
-          this.lastOffsetCommitMs = this.clock();
+        // Wall-clock time, not the ledger's clock (which tests may hold still).
+        if (Date.now() - this.lastOffsetCommitMs >= engineOffsetCommitIntervalMs) {
+          this.lastOffsetCommitMs = Date.now();
           await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
         }
         await payload.heartbeat();
@@ -230,8 +231,9 @@ export class LedgerEngine {
   }
 
   /** State and positions from one snapshot (see loadLedgerSnapshot): at start and after a failed batch. */
-  private async loadSnapshot(): Promise<void> {
-    const snapshot = await loadLedgerSnapshot(this.deps.pool, this.settings.consumerGroup, this.settings.topic, this.settings.partitions);
+  private async loadSnapshot(partitionsAtLeast = 0): Promise<void> {
+    const partitions = Math.max(this.settings.partitions, partitionsAtLeast, ...[...this.positions.keys()].map((p) => p + 1));
+    const snapshot = await loadLedgerSnapshot(this.deps.pool, this.settings.consumerGroup, this.settings.topic, partitions);
     this.state = snapshot.state;
     this.positions.clear();
     for (const [partition, position] of snapshot.positions) this.positions.set(partition, position);
