@@ -418,7 +418,8 @@ describe('deploy/k8s', () => {
     expect(ofKind('Secret')).toHaveLength(1);
     expect(secret!.data).toBeUndefined();
     const values = secret!.stringData ?? {};
-    expect(Object.keys(values).sort()).toEqual([...systemApps.map((a) => a.databaseUrlVariable), 'KAFKA_BROKERS', 'REDIS_URL'].sort());
+    const kafkaPasswords = ['KAFKA_SASL_PASSWORD_CENTRAL_BANK', 'KAFKA_SASL_PASSWORD_BANK_A', 'KAFKA_SASL_PASSWORD_BANK_B', 'KAFKA_SASL_PASSWORD_REGULATOR'];
+    expect(Object.keys(values).sort()).toEqual([...systemApps.map((a) => a.databaseUrlVariable), 'KAFKA_BROKERS', 'REDIS_URL', ...kafkaPasswords].sort());
     expect(nonPlaceholderValues(values)).toEqual([]);
     // The check itself catches a real password, a value without the marker, and a key.
     expect(nonPlaceholderValues({ A: 'postgres://cbdc:hunter2@CHANGE_ME.example:5432/x', B: 'redis://cache:6379', C: `-----BEGIN PRIVATE KEY----- ${placeholder}` })).toEqual(['A', 'B', 'C']);
