@@ -232,7 +232,8 @@ export class LedgerEngine {
 
   /** State and positions from one snapshot (see loadLedgerSnapshot): at start and after a failed batch. */
   private async loadSnapshot(partitionsAtLeast = 0): Promise<void> {
-    const partitions = Math.max(this.settings.partitions, partitionsAtLeast, ...[...this.positions.keys()].map((p) => p + 1));
+    // Rows of partitions created earlier stay in the table, and the snapshot reads every row.
+    const partitions = Math.max(this.settings.partitions, partitionsAtLeast);
     const snapshot = await loadLedgerSnapshot(this.deps.pool, this.settings.consumerGroup, this.settings.topic, partitions);
     this.state = snapshot.state;
     this.positions.clear();

@@ -5,6 +5,7 @@
  * changed since.
  */
 import type { Pool, PoolClient } from 'pg';
+import { withSnapshot } from '@cbdc/platform';
 import { named } from '@cbdc/platform';
 import { ensurePositions, readPositions } from './ledger-store';
 import {
@@ -132,19 +133,7 @@ export interface LedgerSnapshot {
  */
 export async function loadLedgerSnapshot(pool: Pool, consumer: string, topic: string, partitions: number): Promise<LedgerSnapshot> {
   await ensurePositions(pool, consumer, topic, partitions);
-  const client = await pool.connect();
-  try {
-    await client.query('begin isolation level repeatable read read only');
-    const state = await loadLedgerState(client);
-    const positions = await readPositions(client, consumer, topic);
-    await client.query('commit');
-    return { state, positions };
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  return withSnapshot(pool, async (client) => ({ state: await loadLedgerState(client), positions: await readPositions(client, consumer, topic) }));
 }
 
 /** Adds wallets and operators committed by other workers that this state does not know yet. */

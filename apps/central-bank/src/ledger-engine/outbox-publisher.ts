@@ -8,6 +8,7 @@
  */
 import type { Pool } from 'pg';
 import type { Producer } from 'kafkajs';
+import { topicMessagesOf } from '@cbdc/platform';
 import type { OutboxRow } from './ledger-store';
 
 /** Rows per producer call when flushing leftovers at start. */
@@ -81,13 +82,8 @@ export class OutboxPublisher {
   }
 
   private async send(rows: readonly OutboxRow[]): Promise<void> {
-    const byTopic = new Map<string, { key: string; value: string }[]>();
-    for (const row of rows) {
-      let messages = byTopic.get(row.topic);
-      if (!messages) byTopic.set(row.topic, (messages = []));
-      messages.push({ key: row.key, value: row.payload });
-    }
-    for (const topic of byTopic.keys()) await this.ensureTopic(topic);
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    const topicMessages = topicMessagesOf(rows.map((row) => ({ topic: row.topic, key: row.key, value: row.payload })));
+    for (const group of topicMessages) await this.ensureTopic(group.topic);
+    await this.producer.sendBatch({ acks: -1, topicMessages });
   }
 }

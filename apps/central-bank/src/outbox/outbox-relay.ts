@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
-import { ensureTopics, KAFKA, KAFKA_PRODUCER, LOGGER, PG_POOL, withTransaction, type Logger } from '@cbdc/platform';
+import { ensureTopics, KAFKA, KAFKA_PRODUCER, LOGGER, PG_POOL, topicMessagesOf, withTransaction, type Logger } from '@cbdc/platform';
 
 /** Rows published per producer call. */
 export const outboxPublishRowsMax = 200;
@@ -91,14 +91,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           [outboxPublishRowsMax],
         );
         if (result.rows.length === 0) return 0;
-        const byTopic = new Map<string, { key: string | null; value: string }[]>();
-        for (const row of result.rows) {
-          let messages = byTopic.get(row.topic);
-          if (!messages) byTopic.set(row.topic, (messages = []));
-          messages.push({ key: row.key, value: JSON.stringify(row.payload) });
-        }
-        await this.ensureTopics([...byTopic.keys()]);
-        await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        const topicMessages = topicMessagesOf(result.rows.map((row) => ({ topic: row.topic, key: row.key, value: JSON.stringify(row.payload) })));
+        await this.ensureTopics(topicMessages.map((group) => group.topic));
+        await this.producer.sendBatch({ acks: -1, topicMessages });
         await client.query('update outbox set published_at = clock_timestamp() where id = any($1)', [result.rows.map((r) => r.id)]);
         return result.rows.length;
       });

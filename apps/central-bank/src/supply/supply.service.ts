@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { SupplyReportV1 } from '@cbdc/contracts';
-import { PG_POOL } from '@cbdc/platform';
+import { PG_POOL, withSnapshot } from '@cbdc/platform';
 import { evaluateSupply, type SupplyFacts } from './supply-invariants';
 
 /** Negative accounts named in a failure, at most. */
@@ -20,9 +20,7 @@ export class SupplyService {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async report(): Promise<SupplyReportV1> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin transaction isolation level repeatable read read only');
+    const { totals, negatives, commands, operators, anchor } = await withSnapshot(this.pool, async (client) => {
       const totals = await client.query<Record<string, string>>(
         `select
            (select coalesce(sum(amount), 0) from ledger_commands where command_type = 'ledger.issue' and status = 'accepted') as issued,
@@ -79,52 +77,47 @@ export class SupplyService {
               where b.entry_count <> (select count(*) from ledger_commands c where c.sequence between b.first_sequence and b.last_sequence)) as miscounted,
            (select count(*) from ledger_commands where sequence > anchor_sealed_through()) as unsealed`,
       );
-      await client.query('commit');
-      const a = anchor.rows[0]!;
-      const t = totals.rows[0]!;
-      const c = commands.rows[0]!;
-      const facts: SupplyFacts = {
-        issuedByCommands: BigInt(t.issued!),
-        recalledByCommands: BigInt(t.recalled!),
-        heldInVaults: BigInt(t.vaults!),
-        heldInWallets: BigInt(t.wallets!),
-        balanceSum: BigInt(t.balance_sum!),
-        rtgsBalance: BigInt(t.rtgs!),
-        negativeCount: BigInt(t.negatives!),
-        negativeSamples: negatives.rows.map((row) => ({ accountId: row.id, balance: BigInt(row.balance) })),
-        commandCount: BigInt(c.total!),
-        distinctCommandIds: BigInt(c.ids!),
-        acceptedCount: BigInt(c.accepted!),
-        sequenceCount: BigInt(c.sequences!),
-        distinctSequences: BigInt(c.distinct_sequences!),
-        anchor: {
-          blocks: BigInt(a.blocks!),
-          lowestHeight: a.lowest_height === null ? null : BigInt(a.lowest_height!),
-          lowestFirstSequence: a.lowest_first_sequence === null ? null : BigInt(a.lowest_first_sequence!),
-          brokenLinks: BigInt(a.broken_links!),
-          miscountedBlocks: BigInt(a.miscounted!),
-          unsealedEntries: BigInt(a.unsealed!),
-        },
-        operators: operators.rows.map((row) => ({
-          operatorId: row.id!,
-          reserve: BigInt(row.reserve!),
-          vault: BigInt(row.vault!),
-          walletsHeld: BigInt(row.wallets_held!),
-          reserveCredited: BigInt(row.reserve_credited!),
-          issued: BigInt(row.issued!),
-          recalled: BigInt(row.recalled!),
-          crossOperatorNet: BigInt(row.cross_operator_net!),
-          creditedByCommands: BigInt(row.credited_cmd!),
-          issuedByCommands: BigInt(row.issued_cmd!),
-          recalledByCommands: BigInt(row.recalled_cmd!),
-        })),
-      };
-      return evaluateSupply(facts, new Date(t.as_of!));
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return { totals, negatives, commands, operators, anchor };
+    });
+    const a = anchor.rows[0]!;
+    const t = totals.rows[0]!;
+    const c = commands.rows[0]!;
+    const facts: SupplyFacts = {
+      issuedByCommands: BigInt(t.issued!),
+      recalledByCommands: BigInt(t.recalled!),
+      heldInVaults: BigInt(t.vaults!),
+      heldInWallets: BigInt(t.wallets!),
+      balanceSum: BigInt(t.balance_sum!),
+      rtgsBalance: BigInt(t.rtgs!),
+      negativeCount: BigInt(t.negatives!),
+      negativeSamples: negatives.rows.map((row) => ({ accountId: row.id, balance: BigInt(row.balance) })),
+      commandCount: BigInt(c.total!),
+      distinctCommandIds: BigInt(c.ids!),
+      acceptedCount: BigInt(c.accepted!),
+      sequenceCount: BigInt(c.sequences!),
+      distinctSequences: BigInt(c.distinct_sequences!),
+      anchor: {
+        blocks: BigInt(a.blocks!),
+        lowestHeight: a.lowest_height === null ? null : BigInt(a.lowest_height!),
+        lowestFirstSequence: a.lowest_first_sequence === null ? null : BigInt(a.lowest_first_sequence!),
+        brokenLinks: BigInt(a.broken_links!),
+        miscountedBlocks: BigInt(a.miscounted!),
+        unsealedEntries: BigInt(a.unsealed!),
+      },
+      operators: operators.rows.map((row) => ({
+        operatorId: row.id!,
+        reserve: BigInt(row.reserve!),
+        vault: BigInt(row.vault!),
+        walletsHeld: BigInt(row.wallets_held!),
+        reserveCredited: BigInt(row.reserve_credited!),
+        issued: BigInt(row.issued!),
+        recalled: BigInt(row.recalled!),
+        crossOperatorNet: BigInt(row.cross_operator_net!),
+        creditedByCommands: BigInt(row.credited_cmd!),
+        issuedByCommands: BigInt(row.issued_cmd!),
+        recalledByCommands: BigInt(row.recalled_cmd!),
+      })),
+    };
+    return evaluateSupply(facts, new Date(t.as_of!));
   }
 }

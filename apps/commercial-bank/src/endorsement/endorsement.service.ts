@@ -38,7 +38,7 @@ import {
   type WireEntryProof,
 } from '@cbdc/anchor';
 import { bytesEqual, fromHex, toHex } from '@cbdc/crypto';
-import { KAFKA_PRODUCER, LOGGER, PG_POOL, withTransaction, type Logger } from '@cbdc/platform';
+import { KAFKA_PRODUCER, LOGGER, PG_POOL, withSnapshot, withTransaction, type Logger } from '@cbdc/platform';
 import { COMMERCIAL_BANK_SETTINGS, OPERATOR_KEY } from '../commercial-bank.tokens';
 import type { CommercialBankSettings } from '../commercial-bank.settings';
 import type { OperatorKey } from '../keys/operator-key';
@@ -243,18 +243,7 @@ export class EndorsementService {
   private async knowledge(proposal: AnchorBlockProposalV1, header: BlockHeader): Promise<BankKnowledge> {
     const centralBankPublicKey = await this.pinnedKey();
     if (centralBankPublicKey === undefined) throw new Error('the central bank key is not known yet (CENTRAL_BANK_PUBLIC_KEY, or the central bank unreachable)');
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin isolation level repeatable read read only');
-      const knowledge = await this.knowledgeIn(client, proposal, header, centralBankPublicKey);
-      await client.query('commit');
-      return knowledge;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return withSnapshot(this.pool, (client) => this.knowledgeIn(client, proposal, header, centralBankPublicKey));
   }
 
   private async knowledgeIn(db: PoolClient, proposal: AnchorBlockProposalV1, header: BlockHeader, centralBankPublicKey: Uint8Array): Promise<BankKnowledge> {

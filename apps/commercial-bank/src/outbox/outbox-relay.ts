@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
-import { KAFKA_PRODUCER, LOGGER, type Logger, named, PG_POOL, withTransaction } from '@cbdc/platform';
+import { KAFKA_PRODUCER, LOGGER, type Logger, named, PG_POOL, topicMessagesOf, withTransaction } from '@cbdc/platform';
 
 /** Rows published per producer call. */
 export const outboxPublishRowsMax = 200;
@@ -125,7 +125,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     while (this.fastQueue.length > 0) {
       const rows = this.fastQueue.splice(0, outboxPublishRowsMax);
       try {
-        await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(rows.map((row) => ({ topic: row.topic, key: row.key, value: row.payload }))) });
+        await this.producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(rows.map((row) => ({ topic: row.topic, key: row.key, value: row.payload }))) });
         this.toMark.push(...rows.map((row) => row.id));
         this.marking ??= this.markPublished().finally(() => {
           this.marking = null;
@@ -163,22 +163,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         ));
         if (result.rows.length === 0) return 0;
         const messages = result.rows.map((row) => ({ topic: row.topic, key: row.key, value: JSON.stringify(row.payload) }));
-        await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(messages) });
+        await this.producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(messages) });
         await client.query(named('update outbox set published_at = clock_timestamp() where id = any($1)', [result.rows.map((r) => r.id)]));
         return result.rows.length;
       });
       if (sent < outboxPublishRowsMax) return;
     }
   }
-}
-
-/** Groups messages by topic for one producer call, keeping their order within each topic. */
-function byTopic(messages: readonly { topic: string; key: string | null; value: string }[]): { topic: string; messages: { key: string | null; value: string }[] }[] {
-  const groups = new Map<string, { key: string | null; value: string }[]>();
-  for (const message of messages) {
-    let group = groups.get(message.topic);
-    if (!group) groups.set(message.topic, (group = []));
-    group.push({ key: message.key, value: message.value });
-  }
-  return [...groups].map(([topic, list]) => ({ topic, messages: list }));
 }

@@ -63,10 +63,23 @@ function definedOnly(options: Partial<PoolLimits>): Partial<PoolLimits> {
  * is destroyed rather than returned to the pool.
  */
 export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, 'BEGIN', fn);
+}
+
+/**
+ * Runs `fn` in ONE read-only repeatable-read snapshot: every read sees the same committed state,
+ * so facts that commit together (a ledger state and its positions, an inbox mark and the lines it
+ * wrote, the supply's totals) are never read from two different instants.
+ */
+export async function withSnapshot<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn);
+}
+
+async function inTransaction<T>(pool: Pool, begin: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await fn(client);
     await client.query('COMMIT');
     return result;

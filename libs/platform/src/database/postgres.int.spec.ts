@@ -1,4 +1,4 @@
-// Proves against a real PostgreSQL that migrations apply once in order (even with two runners racing), refuse an edited file, that rows written in a transaction are read back or rolled back, and that a pool survives PostgreSQL restarting.
+// Proves against a real PostgreSQL that migrations apply once in order (even with two runners racing), refuse an edited file, that rows written in a transaction are read back or rolled back, that a snapshot reads one instant and writes nothing, and that a pool survives PostgreSQL restarting.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import { freshDatabase, testLogger, testStack, waitFor, type FreshDatabase } from '@cbdc/testing';
 import { PostgresHealthIndicator } from '../health/postgres.health';
 import { MigrationError, runMigrations } from './migrations';
-import { createPool, withTransaction } from './pool';
+import { createPool, withSnapshot, withTransaction } from './pool';
 
 jest.setTimeout(180_000);
 
@@ -71,6 +71,19 @@ describe('PostgreSQL: migrations, transactions, restarts', () => {
     ).rejects.toThrow(/check constraint/);
     const { rows } = await pool.query("select count(*)::int as n from notes where body = 'never seen'");
     expect(rows[0].n).toBe(0);
+  });
+
+  it('reads one instant in a snapshot, however much commits meanwhile, and writes nothing there', async () => {
+    const counts = await withSnapshot(pool, async (client) => {
+      const before = await client.query<{ n: number }>('select count(*)::int as n from notes');
+      await pool.query("insert into notes (body) values ('committed during the snapshot')");
+      const after = await client.query<{ n: number }>('select count(*)::int as n from notes');
+      return [before.rows[0]!.n, after.rows[0]!.n];
+    });
+    expect(counts[1]).toBe(counts[0]);
+    await expect(withSnapshot(pool, (client) => client.query("insert into notes (body) values ('refused')"))).rejects.toThrow(/read-only transaction/);
+    // The tests after this one count the notes: leave the table as it was.
+    await pool.query("delete from notes where body = 'committed during the snapshot'");
   });
 
   it('refuses to start when an applied migration file was edited', async () => {

@@ -132,6 +132,24 @@ export async function sendMessages(producer: Producer, topic: string, messages: 
   await producer.send({ topic, acks: -1, messages });
 }
 
+/** A message bound for a topic, before messages are grouped by topic for one producer call. */
+export interface TopicMessage {
+  readonly topic: string;
+  readonly key: string | null;
+  readonly value: string;
+}
+
+/** Groups messages by topic for `producer.sendBatch`, keeping their order within each topic. */
+export function topicMessagesOf(messages: readonly TopicMessage[]): { topic: string; messages: { key: string | null; value: string }[] }[] {
+  const groups = new Map<string, { key: string | null; value: string }[]>();
+  for (const message of messages) {
+    let group = groups.get(message.topic);
+    if (!group) groups.set(message.topic, (group = []));
+    group.push({ key: message.key, value: message.value });
+  }
+  return [...groups].map(([topic, list]) => ({ topic, messages: list }));
+}
+
 export interface EnsureTopicsResult {
   created: string[];
   existing: string[];
