@@ -39,8 +39,30 @@ export async function freshDatabase(prefix: string): Promise<FreshDatabase> {
   return {
     name,
     url: url.toString(),
-    drop: () => withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(adminUrl, name),
   };
+}
+
+/** Attempts at dropping a test database while a background process is still in it. */
+export const dropAttemptsMax = 10;
+export const dropRetryDelayMs = 200;
+
+/**
+ * `DROP DATABASE ... WITH (FORCE)` terminates the sessions still in the database, but it refuses
+ * (42501, "must be a member of the role whose process is being terminated") when one of them is a
+ * background process with no role of ours, such as an autovacuum worker that started on the test's
+ * fresh tables. Such a worker ends within moments, so the drop is tried again; seen once in CI.
+ */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501' || attempt >= dropAttemptsMax) throw error;
+      await new Promise((resolve) => setTimeout(resolve, dropRetryDelayMs));
+    }
+  }
 }
 
 async function withAdmin<T>(adminUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
