@@ -22,6 +22,9 @@ const settings = exitOnConfigError(() =>
   }),
 );
 
+/** A group nobody joins, looked up once so the broker creates its group coordinator. */
+const coordinatorWarmUpGroupId = 'stack.coordinator-warm-up';
+
 async function main(): Promise<void> {
   // The credentials come from the environment (KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD): see createKafka.
   const kafka = createKafka({ brokers: settings.KAFKA_BROKERS, clientId: 'create-topics' });
@@ -37,6 +40,16 @@ async function main(): Promise<void> {
     const principals = kafkaSystemAcls(settings.OPERATOR_IDS);
     const bindings = await provisionKafkaAcls(kafka, principals);
     parts.push(`${bindings} ACL bindings for ${principals.map((p) => p.principal).join(', ')}`);
+  }
+  // The group coordinator lives on the offsets topic, which the broker creates at the first group
+  // lookup; a consumer joining while its leader settles is answered NOT_COORDINATOR. Looking a
+  // group up here (with the admin's retries) leaves a stack whose first consumer joins at once.
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.describeGroups([coordinatorWarmUpGroupId]);
+  } finally {
+    await admin.disconnect();
   }
   console.log(`topics on ${settings.KAFKA_BROKERS.join(',')}: ${parts.join(', ')} (${topics.map((t) => `${t.name}/${t.partitions}`).join(' ')})`);
 }

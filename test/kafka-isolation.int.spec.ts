@@ -28,6 +28,8 @@ function operationName(operation: AclOperationTypes): string {
 
 /** How long a consumer may take to join its group and fetch once on this loaded machine. */
 const consumerReadyTimeoutMs = 60_000;
+/** Retries of a test consumer: enough for a fresh broker's group coordinator to settle. */
+const consumerRetriesMax = 6;
 
 describe('Kafka authentication and per-operator ACLs', () => {
   const env = testStackEnv();
@@ -47,7 +49,10 @@ describe('Kafka authentication and per-operator ACLs', () => {
 
   /** Runs a consumer until it has fetched once (resolves) or crashed (rejects with the cause). */
   async function consumeOnce(kafka: Kafka, groupId: string, topic: string, seen: string[] = []): Promise<void> {
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: 1 } });
+    // Refusals (authorization errors) are not retriable, so they crash at once whatever the count;
+    // the retries ride out a coordinator that moves while the group topic's leader settles (a
+    // fresh broker answered NOT_COORDINATOR once in CI).
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, retry: { retries: consumerRetriesMax } });
     consumers.push(consumer);
     let fetched = false;
     let crash: Error | undefined;
