@@ -639,7 +639,11 @@ kafka_create_topics() {
 # ---------------------------------------------------------------------------------------------
 APPS_MARKER="# apps"
 write_env() {
-  local file="$STACK_DIR/env" tmp="$STACK_DIR/env.tmp.$$" base="postgres://$PG_APP_ROLE:$PG_APP_PASSWORD@127.0.0.1:$PG_PORT"
+  local file="$STACK_DIR/env" tmp="$STACK_DIR/env.tmp.$$" base="postgres://$PG_APP_ROLE:$PG_APP_PASSWORD@127.0.0.1:$PG_PORT" via
+  # Apps and tests reach PostgreSQL through its unix socket (the host parameter wins over the URL's
+  # host): on this kind of machine a query round trip costs about half the CPU of loopback TCP
+  # (docs/decisions/0020-postgres-over-its-unix-socket.md). The TCP listener stays for other tools.
+  via="?host=$(pg_socket_dir)"
   # It carries the admin's Kafka password: readable by this user only.
   touch "$tmp" && chmod 600 "$tmp"
   {
@@ -649,11 +653,11 @@ write_env() {
     echo "STACK_REDIS_PORT=$REDIS_PORT"
     echo "STACK_KAFKA_PORT=$KAFKA_PORT"
     echo "STACK_KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT"
-    echo "DATABASE_URL_CENTRAL_BANK=$base/cbdc_central_bank"
-    echo "DATABASE_URL_BANK_A=$base/cbdc_bank_a"
-    echo "DATABASE_URL_BANK_B=$base/cbdc_bank_b"
-    echo "DATABASE_URL_REGULATOR=$base/cbdc_regulator"
-    echo "DATABASE_ADMIN_URL=$base/postgres"
+    echo "DATABASE_URL_CENTRAL_BANK=$base/cbdc_central_bank$via"
+    echo "DATABASE_URL_BANK_A=$base/cbdc_bank_a$via"
+    echo "DATABASE_URL_BANK_B=$base/cbdc_bank_b$via"
+    echo "DATABASE_URL_REGULATOR=$base/cbdc_regulator$via"
+    echo "DATABASE_ADMIN_URL=$base/postgres$via"
     echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
     echo "KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT"
     # Tools and tests connect as the stack's admin; npm start gives each app its own principal
