@@ -65,7 +65,7 @@ const stackScript = read(join(repoRoot, 'scripts', 'stack.sh'));
 /** The database of each DATABASE_URL_* variable, as `stack.sh` writes them into `.stack/env`. */
 function stackDatabaseByVariable(): Map<string, string> {
   const byVariable = new Map<string, string>();
-  for (const match of stackScript.matchAll(/^\s*echo "(DATABASE_URL_[A-Z_]+)=\$base\/([a-z0-9_]+)"/gm)) byVariable.set(match[1]!, match[2]!);
+  for (const match of stackScript.matchAll(/^\s*echo "(DATABASE_URL_[A-Z_]+)=\$base\/([a-z0-9_]+)(?:\$via)?"/gm)) byVariable.set(match[1]!, match[2]!);
   return byVariable;
 }
 
