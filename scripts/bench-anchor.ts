@@ -22,19 +22,19 @@ import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import type { Kafka, Producer } from 'kafkajs';
 import {
-  anchorBlockProposalV1,
+  anchorBlockProposalV2,
   anchorEndorsementsTopic,
   anchorEndorsementV1,
+  BinaryMessageRegistry,
   encodeMessage,
-  MessageRegistry,
   operatorAnchorTopic,
   paymentMessage,
-  type AnchorBlockProposalV1,
+  type AnchorBlockProposalV2,
+  type BinaryMessageDefinition,
   type KeyedMessage,
-  type MessageDefinition,
 } from '@cbdc/contracts';
-import { blockHash, entryFromWire, entryHash, endorseBlockHeader, headerFromWire, leafHashesFromHex, merkleRoot, verifyBlockSignature } from '@cbdc/anchor';
-import { bytesEqual, fromHex, generateKeyPairFast, toHex, walletIdFromPublicKey, type Ed25519KeyPair } from '@cbdc/crypto';
+import { decodeBlockHeader, decodeEntry, endorseBlockHeader, hashBytes, merkleRoot, sha256, verifyBlockSignature } from '@cbdc/anchor';
+import { bytesEqual, generateKeyPairFast, toHex, walletIdFromPublicKey, type Ed25519KeyPair } from '@cbdc/crypto';
 import { createPolicy } from '@cbdc/ledger';
 import { createKafka, createLogger, createPool, createProducer, ensureTopics, runMigrations, startBatchConsumer, type BatchConsumer, type Logger } from '@cbdc/platform';
 import { startLedgerEngine } from '../apps/central-bank/src/ledger-engine/ledger-engine.runtime';
@@ -113,7 +113,7 @@ async function seed(pool: Pool, wallets: readonly Wallet[], operatorIds: readonl
 
 /** A stand-in operator: checks each proposal as a bank does (minus its books) and endorses it. */
 async function startEndorser(kafka: Kafka, producer: Producer, operatorId: string, key: Ed25519KeyPair, centralBankPublicKey: Uint8Array, logger: Logger): Promise<BatchConsumer> {
-  const registry = new MessageRegistry([anchorBlockProposalV1] as MessageDefinition<unknown>[]);
+  const registry = new BinaryMessageRegistry([anchorBlockProposalV2] as BinaryMessageDefinition<unknown>[]);
   let previous: { height: bigint; hash: Uint8Array; lastSequence: bigint } | undefined;
   return startBatchConsumer({
     kafka,
@@ -123,20 +123,20 @@ async function startEndorser(kafka: Kafka, producer: Producer, operatorId: strin
     handler: async (messages) => {
       const out: { key: string; value: string }[] = [];
       for (const message of messages) {
-        let proposal: AnchorBlockProposalV1;
+        let proposal: AnchorBlockProposalV2;
         try {
           const envelope = registry.decode(message.value!);
-          proposal = envelope.body as AnchorBlockProposalV1;
+          proposal = envelope.body as AnchorBlockProposalV2;
         } catch {
           continue;
         }
-        const header = headerFromWire(proposal.header);
-        const hash = blockHash(header);
-        const leaves = leafHashesFromHex(proposal.leafHashes);
-        if (leaves === undefined) throw new Error(`bench endorser ${operatorId}: block ${proposal.header.height} has malformed leaf hashes`);
+        // As a bank reads a binary proposal (received-proposal.ts): hash the bytes received, decode the entries.
+        const header = decodeBlockHeader(proposal.header);
+        const hash = sha256(proposal.header);
+        const leaves = Array.from({ length: proposal.leafHashes.length / hashBytes }, (_, i) => proposal.leafHashes.subarray(i * hashBytes, (i + 1) * hashBytes));
         const linked = previous === undefined || (header.height === previous.height + 1n && bytesEqual(header.previousHash, previous.hash) && header.firstSequence === previous.lastSequence + 1n);
-        const included = proposal.entries.every((item) => bytesEqual(entryHash(entryFromWire(item.entry)), leaves[item.index]!));
-        if (!linked || !included || !verifyBlockSignature(hash, fromHex(proposal.centralBankSignature), centralBankPublicKey) || !bytesEqual(merkleRoot(leaves), header.merkleRoot)) {
+        const included = proposal.entries.every((item) => decodeEntry(item.entry).sequence <= header.lastSequence && bytesEqual(sha256(item.entry), leaves[item.index]!));
+        if (!linked || !included || !verifyBlockSignature(hash, proposal.centralBankSignature, centralBankPublicKey) || !bytesEqual(merkleRoot(leaves), header.merkleRoot)) {
           throw new Error(`bench endorser ${operatorId}: block ${header.height} does not verify`);
         }
         previous = { height: header.height, hash, lastSequence: header.lastSequence };

@@ -80,6 +80,16 @@ export function entryHash(entry: AnchorEntry): Uint8Array {
   return length < 0 ? sha256(encodeEntry(entry)) : sha256(scratch.subarray(0, length));
 }
 
+/**
+ * The canonical encoding of an entry as its own bytes (a copy), by the same fast path as
+ * `entryHash`: the sealer hashes these bytes and sends them in binary proposals
+ * (docs/decisions/0018-binary-anchor-proposals.md), so each entry is encoded once.
+ */
+export function entryEncoding(entry: AnchorEntry): Uint8Array {
+  const length = encodeEntryFast(entry);
+  return length < 0 ? encodeEntry(entry) : Uint8Array.prototype.slice.call(scratch, 0, length);
+}
+
 /** Room for any entry the fast path takes; a larger one (long attributes) goes the general way. */
 const scratchBytes = 8192;
 const scratch = Buffer.allocUnsafeSlow(scratchBytes);

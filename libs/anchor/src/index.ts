@@ -8,3 +8,4 @@ export * from './block-header';
 export * from './chain-verification';
 export * from './anchor-wire';
 export * from './ledger-entry';
+export * from './anchor-decoding';

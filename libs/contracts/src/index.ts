@@ -14,4 +14,7 @@ export * from './bank/merchants-api.v1';
 export * from './bank/payments-api.v1';
 export * from './regulator/regulator.v1';
 export * from './anchor/anchor-messages.v1';
+export * from './anchor/anchor-messages.v2';
+export * from './anchor/binary-message';
+export * from './anchor/anchor-refusal-codes';
 export * from './regulator/regulator-ceremony';

@@ -1,70 +1,88 @@
 /**
- * The text of the per-operator block proposals (`anchor.block-proposal` v1), built once per block.
+ * The bytes of the per-operator block proposals (`anchor.block-proposal` v2, binary), built once
+ * per block (docs/decisions/0018-binary-anchor-proposals.md).
  *
- * Every operator's proposal of a block repeats the same header, signature and leaf hashes, and an
- * entry that concerns two operators is sent to both with the same leaf index. `encodeMessage`
- * would serialize all of it again for each operator, through a replacer function called for
- * every value. Here the shared part and each entry's `{index, entry}` item are serialized once,
- * with plain JSON.stringify (the wire form holds no bigint, so no replacer is needed), and each
- * operator's message is their concatenation (docs/decisions/0016-cheaper-sealing.md).
- * Invariant: the text is exactly what `encodeMessage(anchorBlockProposalV1, proposal)` produces
- * for the same proposal (anchor-proposal-encoding.spec.ts), so the contract's parser and its
- * samples stay the single definition of the message.
+ * Every operator's proposal of a block repeats the same header, key, signature and leaf hashes,
+ * and an entry that concerns two operators is sent to both with the same leaf index. The shared
+ * part and each entry's item (index, length, canonical encoding) are laid out once here, and each
+ * operator's message is their concatenation. The entries travel as the very bytes the sealer
+ * hashed into the leaves (`entryEncoding`), so nothing is encoded twice.
+ * Invariant: the bytes are exactly what the contract's `anchorBlockProposalV2.encode` produces
+ * for the same proposal (anchor-proposal-encoding.spec.ts), so the contract stays the one
+ * definition of the message.
  */
-import { anchorBlockProposalV1, type AnchorBlockProposalV1 } from '@cbdc/contracts';
-import { entryToWire, headerToWire, type AnchorEntry, type BlockHeader } from '@cbdc/anchor';
-import { toHex } from '@cbdc/crypto';
+import { anchorBlockProposalV2, binaryPrefix, type AnchorBlockProposalV2 } from '@cbdc/contracts';
+import { encodeBlockHeader, type BlockHeader } from '@cbdc/anchor';
 
 export interface ProposalBlock {
   header: BlockHeader;
   centralBankSignature: Uint8Array;
-  centralBankPublicKeyHex: string;
+  centralBankPublicKey: Uint8Array;
   /** The block's leaf data (entry hashes), in leaf order. */
   leafHashes: readonly Uint8Array[];
-  /** The block's entries in leaf order, each with the operators it concerns. */
-  entries: readonly { entry: AnchorEntry; operators: ReadonlySet<string> }[];
+  /** The block's entries in leaf order: each one's canonical encoding, and the operators it concerns. */
+  entries: readonly { encoded: Uint8Array; operators: ReadonlySet<string> }[];
 }
 
+const prefix = Buffer.from(binaryPrefix(anchorBlockProposalV2.type, anchorBlockProposalV2.version));
+
 export class ProposalEncoder {
-  private readonly shared: string;
-  private readonly items: (string | undefined)[];
+  private readonly shared: Buffer;
+  private readonly items: (Buffer | undefined)[];
 
   constructor(private readonly block: ProposalBlock) {
-    // Same key order as the proposal object encodeMessage would be given.
-    this.shared =
-      `,"centralBankPublicKey":${JSON.stringify(block.centralBankPublicKeyHex)}` +
-      `,"header":${JSON.stringify(headerToWire(block.header))}` +
-      `,"centralBankSignature":"${toHex(block.centralBankSignature)}"` +
-      `,"leafHashes":${JSON.stringify(block.leafHashes.map(toHex))}`;
-    this.items = new Array<string | undefined>(block.entries.length);
+    const header = encodeBlockHeader(block.header);
+    const leafCount = block.leafHashes.length;
+    // Key, header (u16 length), signature, leaf count (u16) and leaves; the operator id comes before it.
+    this.shared = Buffer.allocUnsafe(block.centralBankPublicKey.length + 2 + header.length + block.centralBankSignature.length + 2 + 32 * leafCount);
+    let offset = 0;
+    this.shared.set(block.centralBankPublicKey, offset);
+    offset += block.centralBankPublicKey.length;
+    offset = this.shared.writeUInt16BE(header.length, offset);
+    this.shared.set(header, offset);
+    offset += header.length;
+    this.shared.set(block.centralBankSignature, offset);
+    offset += block.centralBankSignature.length;
+    offset = this.shared.writeUInt16BE(leafCount, offset);
+    for (const leaf of block.leafHashes) {
+      this.shared.set(leaf, offset);
+      offset += leaf.length;
+    }
+    this.items = new Array<Buffer | undefined>(block.entries.length);
   }
 
   /** The message for one operator: all leaf hashes, and in full only the entries that concern it. */
-  encodeFor(operatorId: string): string {
-    const mine: string[] = [];
+  encodeFor(operatorId: string): Buffer {
+    const parts: Buffer[] = [prefix, Buffer.from([operatorId.length, ...Buffer.from(operatorId, 'latin1')]), this.shared, Buffer.alloc(2)];
+    let count = 0;
     const { entries } = this.block;
     for (let index = 0; index < entries.length; index++) {
       const item = entries[index]!;
       if (!item.operators.has(operatorId)) continue;
-      let text = this.items[index];
-      if (text === undefined) {
-        text = JSON.stringify({ index, entry: entryToWire(item.entry) });
-        this.items[index] = text;
+      let bytes = this.items[index];
+      if (bytes === undefined) {
+        bytes = Buffer.allocUnsafe(4 + item.encoded.length);
+        bytes.writeUInt16BE(index, 0);
+        bytes.writeUInt16BE(item.encoded.length, 2);
+        bytes.set(item.encoded, 4);
+        this.items[index] = bytes;
       }
-      mine.push(text);
+      parts.push(bytes);
+      count++;
     }
-    return `{"type":${JSON.stringify(anchorBlockProposalV1.type)},"version":${anchorBlockProposalV1.version},"operatorId":${JSON.stringify(operatorId)}${this.shared},"entries":[${mine.join(',')}]}`;
+    parts[3]!.writeUInt16BE(count, 0);
+    return Buffer.concat(parts);
   }
 }
 
-/** The proposal object for one operator, as the contract types it (tests compare the two encodings). */
-export function proposalFor(block: ProposalBlock, operatorId: string): AnchorBlockProposalV1 {
+/** The proposal for one operator, as the contract types it (tests compare the two encodings). */
+export function proposalFor(block: ProposalBlock, operatorId: string): AnchorBlockProposalV2 {
   return {
     operatorId,
-    centralBankPublicKey: block.centralBankPublicKeyHex,
-    header: headerToWire(block.header),
-    centralBankSignature: toHex(block.centralBankSignature),
-    leafHashes: block.leafHashes.map(toHex),
-    entries: block.entries.flatMap((e, index) => (e.operators.has(operatorId) ? [{ index, entry: entryToWire(e.entry) }] : [])),
+    centralBankPublicKey: block.centralBankPublicKey,
+    header: encodeBlockHeader(block.header),
+    centralBankSignature: block.centralBankSignature,
+    leafHashes: Buffer.concat(block.leafHashes.map((leaf) => Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength))),
+    entries: block.entries.flatMap((e, index) => (e.operators.has(operatorId) ? [{ index, entry: e.encoded }] : [])),
   };
 }

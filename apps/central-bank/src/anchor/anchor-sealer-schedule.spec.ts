@@ -1,5 +1,5 @@
-// Proves the sealer's loop runs a backlog at once, wakes one poll before a block is due (by the interval or by a full block at the observed rate), backs off when idle, and never sleeps longer than idlePollMsMax.
-import { idlePollMsMax, nextArrivalRate, nextTickDelayMs, type ScheduleInput } from './anchor-sealer-schedule';
+// Proves the sealer's loop runs a backlog at once, wakes one poll before a block is due (by the interval or by a full block at the observed rate), backs off when idle, and never sleeps longer than idlePollMsMax; and that blocks refused for a transient reason are proposed again at once, then less and less often while the same block stays refused.
+import { idlePollMsMax, nextArrivalRate, nextReproposal, nextTickDelayMs, reproposeDelayMaxMs, reproposeDelayMs, type ScheduleInput } from './anchor-sealer-schedule';
 
 const base: ScheduleInput = {
   nowMs: 10_000,
@@ -54,5 +54,26 @@ describe('nextArrivalRate', () => {
     expect(nextArrivalRate(0, 100, 50)).toBe(2);
     expect(nextArrivalRate(2, 400, 100)).toBeCloseTo(0.3 * 4 + 0.7 * 2);
     expect(nextArrivalRate(2, 0, 100)).toBe(2);
+  });
+});
+
+describe('nextReproposal', () => {
+  it('proposes a newly refused block at once, then doubles the wait while the same block stays refused, up to the limit', () => {
+    let state = nextReproposal(undefined, 7n, 1_000, false)!;
+    expect(state).toEqual({ lowest: 7n, delayMs: reproposeDelayMs, dueAtMs: 1_000 + reproposeDelayMs });
+    expect(nextReproposal(state, 7n, state.dueAtMs - 1, false)).toBeUndefined();
+    const delays: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      state = nextReproposal(state, 7n, state.dueAtMs, false)!;
+      delays.push(state.delayMs);
+    }
+    expect(delays.slice(0, 3)).toEqual([2 * reproposeDelayMs, 4 * reproposeDelayMs, 8 * reproposeDelayMs]);
+    expect(Math.max(...delays)).toBe(reproposeDelayMaxMs);
+  });
+
+  it('starts again at the first wait when the operator moved on, and proposes at once when forced', () => {
+    const waiting = { lowest: 7n, delayMs: 16_000, dueAtMs: 50_000 };
+    expect(nextReproposal(waiting, 9n, 50_000, false)).toEqual({ lowest: 9n, delayMs: reproposeDelayMs, dueAtMs: 50_000 + reproposeDelayMs });
+    expect(nextReproposal(waiting, 7n, 10_000, true)).toEqual({ lowest: 7n, delayMs: 32_000, dueAtMs: 42_000 });
   });
 });

@@ -57,3 +57,28 @@ export function nextArrivalRate(previousRate: number, entries: number, elapsedMs
   const rate = entries / elapsedMs;
   return previousRate === 0 ? rate : arrivalRateWeight * rate + (1 - arrivalRateWeight) * previousRate;
 }
+
+/** First wait before a block refused for a reason that may pass is proposed again to its operator. */
+export const reproposeDelayMs = 2_000;
+/** The longest wait between proposals of the same block to an operator that keeps refusing it for a transient reason. */
+export const reproposeDelayMaxMs = 60_000;
+
+/** Per operator: the lowest block it refused last round, the wait chosen then, and until when. */
+export interface ReproposalState {
+  lowest: bigint;
+  delayMs: number;
+  dueAtMs: number;
+}
+
+/**
+ * Whether to propose an operator's refused blocks again now (docs/decisions/0018-binary-anchor-proposals.md),
+ * and the state after doing so. The first round for a refusal goes at once; while the same lowest
+ * block stays refused the wait doubles up to reproposeDelayMaxMs, so an operator whose books stay
+ * behind is not flooded; a new lowest block (progress) starts again at reproposeDelayMs.
+ * `force` ignores the wait (tests and the benchmark drive the sealer directly).
+ */
+export function nextReproposal(state: ReproposalState | undefined, lowest: bigint, nowMs: number, force: boolean): ReproposalState | undefined {
+  if (state !== undefined && !force && nowMs < state.dueAtMs) return undefined;
+  const delayMs = state !== undefined && state.lowest === lowest ? Math.min(state.delayMs * 2, reproposeDelayMaxMs) : reproposeDelayMs;
+  return { lowest, delayMs, dueAtMs: nowMs + delayMs };
+}

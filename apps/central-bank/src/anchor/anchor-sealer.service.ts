@@ -15,20 +15,27 @@
  * It stays off the ledger's hot path: it only reads committed rows, on its own connection.
  *
  * It is also cheap per entry and when idle (docs/decisions/0016-cheaper-sealing.md): one query
- * reads a block's entries (no separate count), each entry is hashed once, the proposals share
- * their serialized parts, and the loop does not poll at ANCHOR_POLL_MS all the time: it wakes
+ * reads a block's entries (no separate count), each entry is encoded and hashed once, the
+ * proposals are binary (`anchor.block-proposal` v2, docs/decisions/0018-binary-anchor-proposals.md)
+ * and share their parts, and the loop does not poll at ANCHOR_POLL_MS all the time: it wakes
  * when a block can be due and backs off when nothing waits (anchor-sealer-schedule.ts).
+ *
+ * A refusal may be a mistake (decision 0018): an operator whose books were behind, or whose
+ * replica lacks the block before, refuses with a transient code. Such a block is proposed to that
+ * operator again, in height order, until it endorses it or refuses it for good; the wait between
+ * rounds doubles, up to a limit, while the same block stays refused.
  */
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import {
   anchorBlockFinalV1,
+  anchorRefusalCodesTransient,
   encodeMessage,
   operatorAnchorTopic,
   type AnchorBlockFinalV1,
 } from '@cbdc/contracts';
-import { blockHash, buildBlockHeader, entryHash, genesisPreviousHash, headerToWire, quorumDefault, signBlockHeader } from '@cbdc/anchor';
+import { blockHash, buildBlockHeader, entryEncoding, genesisPreviousHash, headerToWire, quorumDefault, sha256, signBlockHeader } from '@cbdc/anchor';
 import { toHex } from '@cbdc/crypto';
 import { ensureTopics, KAFKA, KAFKA_PRODUCER, LOGGER, PG_POOL, type Logger } from '@cbdc/platform';
 import { CENTRAL_BANK_KEY, CENTRAL_BANK_SETTINGS } from '../central-bank.tokens';
@@ -36,7 +43,7 @@ import type { CentralBankSettings } from '../central-bank.settings';
 import type { CentralBankKey } from '../keys/central-bank-key';
 import { SealingWatermark } from './anchor-watermark';
 import { ProposalEncoder } from './anchor-proposal-encoding';
-import { nextArrivalRate, nextTickDelayMs } from './anchor-sealer-schedule';
+import { nextArrivalRate, nextReproposal, nextTickDelayMs, reproposeDelayMs, type ReproposalState } from './anchor-sealer-schedule';
 import {
   blockAt,
   endorsementsOf,
@@ -45,6 +52,7 @@ import {
   insertBlock,
   lastBlock,
   operatorKeys,
+  refusedToPropose,
   type SealableEntry,
   type StoredBlock,
 } from './anchor-store';
@@ -62,6 +70,19 @@ export const standbyRetryMs = 1_000;
  * proposed at once; this only retries a failed send, and announces finality to the replicas.
  */
 export const retryIntervalMs = 500;
+/** Blocks proposed again to one operator per round at most (a round's messages to it go in one batch). */
+export const reproposalsPerOperatorMax = 64;
+
+/** The encodings and leaf hashes of a block's entries, computed once and shared by the root and every proposal. */
+interface EncodedEntries {
+  encodings: Uint8Array[];
+  leafHashes: Uint8Array[];
+}
+
+function encodeEntries(entries: readonly SealableEntry[]): EncodedEntries {
+  const encodings = entries.map((e) => entryEncoding(e.entry));
+  return { encodings, leafHashes: encodings.map(sha256) };
+}
 
 export type AnchorSealerSettings = Pick<
   CentralBankSettings,
@@ -87,6 +108,9 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
   private arrivalRate = 0;
   private lastWatermark = 0n;
   private lastWatermarkAtMs = 0;
+  private lastReproposeCheckAtMs = 0;
+  /** Per operator that refused for a transient reason: the lowest block it refused, how long to wait, and until when. */
+  private readonly reproposals = new Map<string, ReproposalState>();
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -210,18 +234,24 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
       // Only holes left, or fewer entries than the holes suggested and not due: wait for more.
       if (entries.length === 0 || (entries.length < max && !due)) break;
       operators ??= [...(await operatorKeys(client)).keys()];
-      const { block, leafHashes } = await this.seal(client, previous, after, entries, operators.length);
+      const encoded = encodeEntries(entries);
+      const block = await this.seal(client, previous, after, entries, encoded.leafHashes, operators.length);
       previous = block;
       this.last = block;
       sealed++;
       // Proposed at once with the entries in hand; a failure leaves proposed_at null for the retry below.
-      await this.proposeEntries(client, block, entries, leafHashes, operators);
+      await this.sendProposals(block, entries, encoded, operators);
+      await this.markProposed(client, block.header.height);
     }
     if (flush || Date.now() - this.lastRetryAtMs >= retryIntervalMs) {
       this.lastRetryAtMs = Date.now();
       const { propose, announce } = await heightsToSend(client, retriesPerTickMax);
       for (const height of propose) await this.propose(client, height);
       for (const height of announce) await this.announceFinal(client, height);
+    }
+    if (flush || Date.now() - this.lastReproposeCheckAtMs >= reproposeDelayMs) {
+      this.lastReproposeCheckAtMs = Date.now();
+      await this.proposeRefusedAgain(client, flush);
     }
     this.delayMs = this.plan(watermark, sealed === blocksPerTickMax);
     return sealed;
@@ -260,11 +290,12 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
     previous: StoredBlock | undefined,
     after: bigint,
     entries: readonly SealableEntry[],
+    leafHashes: readonly Uint8Array[],
     operatorCount: number,
-  ): Promise<{ block: StoredBlock; leafHashes: Uint8Array[] }> {
+  ): Promise<StoredBlock> {
     const height = previous === undefined ? 0n : previous.header.height + 1n;
-    // Each entry is hashed once: the same leaf hashes build the root and travel in the proposals.
-    const leafHashes = entries.map((e) => entryHash(e.entry));
+    // Each entry is encoded and hashed once: the same leaf hashes build the root and travel in the
+    // proposals, with the same encodings.
     const header = buildBlockHeader({
       height,
       previousHash: previous === undefined ? genesisPreviousHash : previous.blockHash,
@@ -277,27 +308,72 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
     await insertBlock(client, block);
     this.lastSealAtMs = Date.now();
     this.logger.debug({ height: height.toString(), entries: entries.length, lastSequence: header.lastSequence.toString() }, 'anchor block sealed');
-    return { block: { ...block, proposedAt: null, finalAt: null }, leafHashes };
+    return { ...block, proposedAt: null, finalAt: null };
   }
 
   /** Sends each registered operator the header, all leaf hashes, and only the entries that concern it. */
   private async propose(client: PoolClient, height: bigint): Promise<void> {
-    const block = await blockAt(client, height);
-    if (block === undefined) return;
-    const { header } = block;
-    const entries = await entriesBetween(client, header.firstSequence - 1n, header.lastSequence, header.entryCount);
-    await this.proposeEntries(client, block, entries, entries.map((e) => entryHash(e.entry)), [...(await operatorKeys(client)).keys()]);
+    const found = await this.blockWithEntries(client, height);
+    if (found === undefined) return;
+    await this.sendProposals(found.block, found.entries, found.encoded, [...(await operatorKeys(client)).keys()]);
+    await this.markProposed(client, height);
   }
 
-  private async proposeEntries(client: PoolClient, block: StoredBlock, entries: readonly SealableEntry[], leafHashes: readonly Uint8Array[], operators: readonly string[]): Promise<void> {
+  private async blockWithEntries(client: PoolClient, height: bigint): Promise<{ block: StoredBlock; entries: SealableEntry[]; encoded: EncodedEntries } | undefined> {
+    const block = await blockAt(client, height);
+    if (block === undefined) return undefined;
     const { header } = block;
-    const encoder = new ProposalEncoder({ header, centralBankSignature: block.centralBankSignature, centralBankPublicKeyHex: this.key.publicKeyHex, leafHashes, entries });
+    const entries = await entriesBetween(client, header.firstSequence - 1n, header.lastSequence, header.entryCount);
+    return { block, entries, encoded: encodeEntries(entries) };
+  }
+
+  private encoderOf(block: StoredBlock, entries: readonly SealableEntry[], encoded: EncodedEntries): ProposalEncoder {
+    return new ProposalEncoder({
+      header: block.header,
+      centralBankSignature: block.centralBankSignature,
+      centralBankPublicKey: this.key.publicKey,
+      leafHashes: encoded.leafHashes,
+      entries: entries.map((e, index) => ({ encoded: encoded.encodings[index]!, operators: e.operators })),
+    });
+  }
+
+  private async sendProposals(block: StoredBlock, entries: readonly SealableEntry[], encoded: EncodedEntries, operators: readonly string[]): Promise<void> {
+    const encoder = this.encoderOf(block, entries, encoded);
     const messages = new Map<string, Message[]>();
     for (const operatorId of operators) {
       messages.set(operatorAnchorTopic(operatorId), [{ key: operatorId, value: encoder.encodeFor(operatorId) }]);
     }
     await this.send(messages);
-    await client.query({ name: 'anchor-proposed', text: 'update anchor_blocks set proposed_at = now() where height = $1', values: [header.height.toString()] });
+  }
+
+  private async markProposed(client: PoolClient, height: bigint): Promise<void> {
+    await client.query({ name: 'anchor-proposed', text: 'update anchor_blocks set proposed_at = now() where height = $1', values: [height.toString()] });
+  }
+
+  /**
+   * Proposes again, to the operator that refused them, the blocks refused for a reason that may
+   * have passed (its books behind, the previous block missing from its replica), lowest first, so
+   * the operator checks them afresh in chain order. An operator still refusing the same lowest
+   * block waits twice as long before the next round, up to a limit (nextReproposal; `flush`
+   * ignores the wait, for tests and the benchmark).
+   */
+  private async proposeRefusedAgain(client: PoolClient, flush: boolean): Promise<void> {
+    const refused = await refusedToPropose(client, anchorRefusalCodesTransient, reproposalsPerOperatorMax);
+    for (const operatorId of [...this.reproposals.keys()]) if (!refused.has(operatorId)) this.reproposals.delete(operatorId);
+    const now = Date.now();
+    for (const [operatorId, heights] of refused) {
+      const next = nextReproposal(this.reproposals.get(operatorId), heights[0]!, now, flush);
+      if (next === undefined) continue;
+      this.reproposals.set(operatorId, next);
+      const messages: Message[] = [];
+      for (const height of heights) {
+        const found = await this.blockWithEntries(client, height);
+        if (found === undefined) continue;
+        messages.push({ key: operatorId, value: this.encoderOf(found.block, found.entries, found.encoded).encodeFor(operatorId) });
+      }
+      this.logger.info({ operatorId, heights: heights.map(String) }, 'proposing again blocks an operator refused for a reason that may have passed');
+      await this.send(new Map([[operatorAnchorTopic(operatorId), messages]]));
+    }
   }
 
   /** Sends every operator the final block with its endorsements, for their replicas. */

@@ -189,6 +189,39 @@ export async function sequenceOfCommand(db: Queryable, commandId: string): Promi
   return sequence === undefined || sequence === null ? undefined : BigInt(sequence);
 }
 
+/**
+ * The blocks to propose again, by operator, lowest first: refused by that operator with a code
+ * that may be transient (`codes`), not endorsed by it since, and not refused by it for good
+ * either (docs/decisions/0018-binary-anchor-proposals.md). At most `perOperatorMax` blocks per
+ * operator, so one operator far behind does not hold back another.
+ */
+export async function refusedToPropose(db: Queryable, codes: readonly string[], perOperatorMax: number): Promise<Map<string, bigint[]>> {
+  const result = await db.query<{ operator_id: string; height: string }>({
+    name: 'anchor-refused-to-propose',
+    text: `select operator_id, height::text as height
+       from (
+         select operator_id, height, row_number() over (partition by operator_id order by height) as rank
+         from (
+           select distinct r.operator_id, r.height
+           from anchor_refusals r
+           where r.code = any($1::text[])
+             and not exists (select 1 from anchor_endorsements e where e.height = r.height and e.operator_id = r.operator_id)
+             and not exists (select 1 from anchor_refusals f where f.height = r.height and f.operator_id = r.operator_id and f.code <> all($1::text[]))
+         ) refused
+       ) ranked
+       where rank <= $2
+       order by operator_id, height`,
+    values: [codes, perOperatorMax],
+  });
+  const byOperator = new Map<string, bigint[]>();
+  for (const row of result.rows) {
+    const heights = byOperator.get(row.operator_id) ?? [];
+    heights.push(BigInt(row.height));
+    byOperator.set(row.operator_id, heights);
+  }
+  return byOperator;
+}
+
 export interface RefusalRow {
   id: string;
   height: string;

@@ -3,10 +3,13 @@
  * bank knows (its pinned copy of the central bank's key, the last block of its replica, and its
  * own books), so it is unit-tested without a database (endorsement-decision.spec.ts).
  *
- * Checks, in order; the first that fails is the refusal's code:
+ * Checks, in order; the first that fails is the refusal's code (MALFORMED_PROPOSAL, a header or
+ * entry that does not decode, is decided before, when the proposal is read):
  *   KEY_MISMATCH          the proposal names another central-bank key than the one pinned;
  *   BAD_SIGNATURE         the central bank did not sign this header;
- *   BROKEN_LINK           height, previous hash or first sequence do not follow our last block;
+ *   PREVIOUS_BLOCK_MISSING  our replica lacks the block before this one (we refused it for a
+ *                         reason that may pass, or have not seen it final yet): transient;
+ *   BROKEN_LINK           previous hash or first sequence do not follow our block before it;
  *   BAD_RANGE             the header's range cannot hold its entry count;
  *   ROOT_MISMATCH         the leaf hashes given are not the header's count, or not its Merkle root;
  *   ENTRY_NOT_INCLUDED    one of our entries does not hash to its leaf, or lies outside the range;
@@ -14,34 +17,28 @@
  *   ENTRY_MISSING         our books hold an entry in the block's range that the proposal omits;
  *   ENTRY_NOT_IN_BOOKS    a load or unload of our wallet, or a payment to it, that we never recorded.
  * "wait" means our books are still behind the ledger for this block (results not applied yet);
- * the caller retries for a bounded time before refusing.
+ * the caller retries for a bounded time before refusing with BOOKS_BEHIND, which is transient too.
+ * A transient refusal is re-evaluated when the central bank proposes the block again
+ * (docs/decisions/0018-binary-anchor-proposals.md); every other refusal is final.
+ * The proposal comes in either version (received-proposal.ts): the decision sees bytes and values.
  */
-import {
-  blockHash,
-  entryFromWire,
-  entryHash,
-  genesisHeight,
-  genesisPreviousHash,
-  headerFromWire,
-  leafHashesFromHex,
-  merkleRoot,
-  verifyBlockSignature,
-  type AnchorEntry,
-  type BlockHeader,
-} from '@cbdc/anchor';
-import type { AnchorBlockProposalV1 } from '@cbdc/contracts';
-import { bytesEqual, fromHex, toHex } from '@cbdc/crypto';
+import { genesisHeight, genesisPreviousHash, merkleRoot, verifyBlockSignature, type AnchorEntry, type BlockHeader } from '@cbdc/anchor';
+import { bytesEqual, toHex } from '@cbdc/crypto';
+import type { ReceivedProposal } from './received-proposal';
 
 export type RefusalCode =
+  | 'MALFORMED_PROPOSAL'
   | 'KEY_MISMATCH'
   | 'BAD_SIGNATURE'
+  | 'PREVIOUS_BLOCK_MISSING'
   | 'BROKEN_LINK'
   | 'BAD_RANGE'
   | 'ROOT_MISMATCH'
   | 'ENTRY_NOT_INCLUDED'
   | 'ENTRY_MISMATCH'
   | 'ENTRY_MISSING'
-  | 'ENTRY_NOT_IN_BOOKS';
+  | 'ENTRY_NOT_IN_BOOKS'
+  | 'BOOKS_BEHIND';
 
 /** One line of our books with a ledger sequence: a wallet was credited or debited this amount. */
 export interface BookRecord {
@@ -56,6 +53,8 @@ export interface BankKnowledge {
   centralBankPublicKey: Uint8Array;
   /** The last block of our replica; undefined before the first (a bank that joins late starts at the block it is first sent). */
   previous: { height: bigint; hash: Uint8Array; lastSequence: bigint } | undefined;
+  /** Whether we refused a block below this one that our replica does not hold (so a first block is not one we joined at). */
+  refusedBelow: boolean;
   /** Our wallets among those the proposal's entries name. */
   ourWallets: ReadonlySet<string>;
   /** Our book records with a sequence in the block's range. */
@@ -77,15 +76,14 @@ function walletOf(account: string): string | undefined {
   return account.startsWith(walletPrefix) ? account.slice(walletPrefix.length) : undefined;
 }
 
-export function decideEndorsement(proposal: AnchorBlockProposalV1, knowledge: BankKnowledge): EndorsementDecision {
-  const header = headerFromWire(proposal.header);
-  const hash = blockHash(header);
+export function decideEndorsement(proposal: ReceivedProposal, knowledge: BankKnowledge): EndorsementDecision {
+  const { header, blockHash: hash } = proposal;
   const refuse = (code: RefusalCode, detail: string): EndorsementDecision => ({ verdict: 'refuse', header, blockHash: hash, code, detail });
 
-  if (proposal.centralBankPublicKey !== toHex(knowledge.centralBankPublicKey)) {
-    return refuse('KEY_MISMATCH', `the proposal names central-bank key ${proposal.centralBankPublicKey.slice(0, 16)}..., we trust ${toHex(knowledge.centralBankPublicKey).slice(0, 16)}...`);
+  if (!bytesEqual(proposal.centralBankPublicKey, knowledge.centralBankPublicKey)) {
+    return refuse('KEY_MISMATCH', `the proposal names central-bank key ${toHex(proposal.centralBankPublicKey).slice(0, 16)}..., we trust ${toHex(knowledge.centralBankPublicKey).slice(0, 16)}...`);
   }
-  if (!verifyBlockSignature(hash, fromHex(proposal.centralBankSignature), knowledge.centralBankPublicKey)) {
+  if (!verifyBlockSignature(hash, proposal.centralBankSignature, knowledge.centralBankPublicKey)) {
     return refuse('BAD_SIGNATURE', `block ${header.height}: the central bank's signature does not verify`);
   }
   const previous = knowledge.previous;
@@ -93,6 +91,11 @@ export function decideEndorsement(proposal: AnchorBlockProposalV1, knowledge: Ba
     if (header.height === genesisHeight && (!bytesEqual(header.previousHash, genesisPreviousHash) || header.firstSequence !== 1n)) {
       return refuse('BROKEN_LINK', 'the genesis block must have a zero previous hash and start at sequence 1');
     }
+    if (header.height !== genesisHeight && knowledge.refusedBelow) {
+      return refuse('PREVIOUS_BLOCK_MISSING', `block ${header.height}: our replica holds no block before it, and we refused one`);
+    }
+  } else if (previous.height + 1n < header.height) {
+    return refuse('PREVIOUS_BLOCK_MISSING', `block ${header.height}: our replica's last block before it is ${previous.height}`);
   } else if (header.height !== previous.height + 1n || !bytesEqual(header.previousHash, previous.hash) || header.firstSequence !== previous.lastSequence + 1n) {
     return refuse(
       'BROKEN_LINK',
@@ -102,20 +105,20 @@ export function decideEndorsement(proposal: AnchorBlockProposalV1, knowledge: Ba
   if (header.lastSequence - header.firstSequence + 1n < BigInt(header.entryCount)) {
     return refuse('BAD_RANGE', `range ${header.firstSequence}..${header.lastSequence} cannot hold ${header.entryCount} entries`);
   }
-  const leafHashes = leafHashesFromHex(proposal.leafHashes);
+  const leafHashes = proposal.leafHashes;
   if (leafHashes === undefined || leafHashes.length !== header.entryCount || !bytesEqual(merkleRoot(leafHashes), header.merkleRoot)) {
-    return refuse('ROOT_MISMATCH', `the ${proposal.leafHashes.length} leaf hashes given are not the Merkle root of block ${header.height} (${header.entryCount} entries)`);
+    return refuse('ROOT_MISMATCH', `the ${proposal.leafCount} leaf hashes given are not the Merkle root of block ${header.height} (${header.entryCount} entries)`);
   }
 
   const entries: { index: number; entry: AnchorEntry }[] = [];
   let lastIndex = -1;
   let lastSequence = header.firstSequence - 1n;
   for (const item of proposal.entries) {
-    const entry = entryFromWire(item.entry);
+    const entry = item.entry;
     if (item.index <= lastIndex || entry.sequence <= lastSequence || entry.sequence > header.lastSequence || item.index >= leafHashes.length) {
       return refuse('ENTRY_NOT_INCLUDED', `entry ${entry.sequence} at leaf ${item.index} is out of order or outside block ${header.height}`);
     }
-    if (!bytesEqual(entryHash(entry), leafHashes[item.index]!)) {
+    if (!bytesEqual(item.hash, leafHashes[item.index]!)) {
       return refuse('ENTRY_NOT_INCLUDED', `entry ${entry.sequence} (${entry.commandId}) does not hash to leaf ${item.index} of block ${header.height}`);
     }
     entries.push({ index: item.index, entry });

@@ -4,8 +4,12 @@
  * For each proposal: gather what the bank knows (pinned central-bank key, last replica block,
  * its books for the block's range), decide (endorsement-decision.ts), then in ONE transaction
  * store the replica block, our entries and our endorsement (or the refusal), and only after the
- * commit send the answer to the central bank. A redelivered proposal of a block we already hold
- * re-sends the same answer, so a crash between commit and send loses nothing.
+ * commit send the answer to the central bank. A redelivered proposal of a block we already
+ * endorsed, or refused for good, re-sends the same answer, so a crash between commit and send
+ * loses nothing. A block we refused for a reason that may pass (our books behind, the block before
+ * it missing: `anchorRefusalCodesTransient`), or hold only from its final announcement without
+ * having endorsed it, is checked afresh when the central bank proposes it again
+ * (docs/decisions/0018-binary-anchor-proposals.md).
  * For each final block: store the quorum's endorsements (each verified under the key the central
  * bank registered; ours must be ours) so the replica can be audited on its own.
  * Invariants: the replica's blocks chain (each follows the one before); an entry of ours is
@@ -19,8 +23,8 @@ import {
   anchorEndorsementV1,
   anchorRefusalV1,
   encodeMessage,
+  isTransientRefusal,
   type AnchorBlockFinalV1,
-  type AnchorBlockProposalV1,
 } from '@cbdc/contracts';
 import {
   blockHash,
@@ -43,6 +47,7 @@ import { COMMERCIAL_BANK_SETTINGS, OPERATOR_KEY } from '../commercial-bank.token
 import type { CommercialBankSettings } from '../commercial-bank.settings';
 import type { OperatorKey } from '../keys/operator-key';
 import { decideEndorsement, type BankKnowledge, type BookRecord, type EndorsementDecision } from './endorsement-decision';
+import type { ProposalReading, ReceivedProposal } from './received-proposal';
 
 /** How long a proposal waits for our books to catch up with the ledger before it is refused. */
 export const recordsWaitMsDefault = 10_000;
@@ -69,43 +74,51 @@ export class EndorsementService {
       Partial<Pick<CommercialBankSettings, 'CENTRAL_BANK_URL' | 'CENTRAL_BANK_PORT'>>,
   ) {}
 
-  async handleProposal(proposal: AnchorBlockProposalV1): Promise<ProposalOutcome> {
-    if (proposal.operatorId !== this.key.operatorId) {
-      this.logger.warn({ operatorId: proposal.operatorId }, 'skipping a block proposal addressed to another operator');
+  async handleProposal(reading: ProposalReading): Promise<ProposalOutcome> {
+    const operatorId = reading.ok ? reading.proposal.operatorId : reading.operatorId;
+    if (operatorId !== this.key.operatorId) {
+      this.logger.warn({ operatorId }, 'skipping a block proposal addressed to another operator');
       return 'refused';
     }
-    const header = headerFromWire(proposal.header);
-    const hash = blockHash(header);
+    if (!reading.ok) {
+      if (reading.named === undefined) {
+        this.logger.warn({ detail: reading.detail }, 'skipping a block proposal that names no block');
+        return 'refused';
+      }
+      const { header, blockHash: hash } = reading.named;
+      if (await this.answerAgain(header.height, hash)) return 'repeated';
+      await this.refuse(header.height, hash, 'MALFORMED_PROPOSAL', reading.detail);
+      return 'refused';
+    }
+    const proposal = reading.proposal;
+    const { header, blockHash: hash } = proposal;
     if (await this.answerAgain(header.height, hash)) return 'repeated';
 
     const waitMs = this.settings.ANCHOR_RECORDS_WAIT_MS ?? recordsWaitMsDefault;
     const deadline = Date.now() + waitMs;
     let decision: EndorsementDecision;
     for (;;) {
-      decision = decideEndorsement(proposal, await this.knowledge(proposal, header));
+      decision = decideEndorsement(proposal, await this.knowledge(proposal));
       if (decision.verdict !== 'wait' || Date.now() >= deadline) break;
       await new Promise((resolve) => setTimeout(resolve, recordsPollMs));
     }
     if (decision.verdict === 'wait') {
-      decision = { verdict: 'refuse', header, blockHash: hash, code: 'ENTRY_NOT_IN_BOOKS', detail: `after ${waitMs} ms: ${decision.detail}` };
+      // Our books may still catch up: a refusal the central bank proposes the block again for.
+      decision = { verdict: 'refuse', header, blockHash: hash, code: 'BOOKS_BEHIND', detail: `after ${waitMs} ms: ${decision.detail}` };
     }
 
     if (decision.verdict === 'refuse') {
-      const refusal = decision;
-      await this.pool.query(
-        'insert into anchor_refused_blocks (height, block_hash, code, detail) values ($1, $2, $3, $4) on conflict do nothing',
-        [header.height.toString(), Buffer.from(hash), refusal.code, refusal.detail],
-      );
-      this.logger.warn({ height: header.height.toString(), code: refusal.code, detail: refusal.detail }, 'refusing an anchor block');
-      await this.sendRefusal(header.height, hash, refusal.code, refusal.detail);
+      await this.refuse(header.height, hash, decision.code, decision.detail);
       return 'refused';
     }
 
     const endorsement = endorseBlockHeader(decision.header, this.key.operatorId, this.key.privateKey);
     const accepted = decision;
     await withTransaction(this.pool, async (client) => {
-      await this.insertBlock(client, accepted.header, hash, fromHex(proposal.centralBankSignature), Buffer.concat(accepted.leafHashes.map((h) => Buffer.from(h))));
+      await this.insertBlock(client, accepted.header, hash, proposal.centralBankSignature, Buffer.concat(accepted.leafHashes));
       await client.query('update anchor_replica_blocks set endorsed_at = now() where height = $1', [header.height.toString()]);
+      // Endorsed now: a refusal of this block that may have been a mistake is not answered any more.
+      await client.query('delete from anchor_refused_blocks where height = $1 and block_hash = $2', [header.height.toString(), Buffer.from(hash)]);
       // All our entries of the block in one statement, not one round trip each.
       if (accepted.entries.length > 0) {
         await client.query(
@@ -128,6 +141,17 @@ export class EndorsementService {
     });
     await this.sendEndorsement(header.height, hash, endorsement);
     return 'endorsed';
+  }
+
+  /** Records a refusal (the latest reason replaces an earlier one of the same block), logs it and sends it. */
+  private async refuse(height: bigint, hash: Uint8Array, code: string, detail: string): Promise<void> {
+    await this.pool.query(
+      `insert into anchor_refused_blocks (height, block_hash, code, detail) values ($1, $2, $3, $4)
+       on conflict (height, block_hash) do update set code = excluded.code, detail = excluded.detail, refused_at = now()`,
+      [height.toString(), Buffer.from(hash), code, detail],
+    );
+    this.logger.warn({ height: height.toString(), code, detail, transient: isTransientRefusal(code) }, 'refusing an anchor block');
+    await this.sendRefusal(height, hash, code, detail);
   }
 
   async handleFinal(final: AnchorBlockFinalV1): Promise<void> {
@@ -211,26 +235,35 @@ export class EndorsementService {
     return { ...wire, final: row.final_at !== null };
   }
 
-  /** A proposal of a block we already hold: the same answer again (redelivery), true when handled. */
+  /**
+   * A proposal of a block we already answered: the same answer again (redelivery), true when
+   * handled. Not handled, so checked afresh: a block we never saw, one we refused for a reason that
+   * may have passed, and one we hold only from its final announcement without our endorsement.
+   * Another block at a height where we hold one is refused for good: the chain cannot fork.
+   */
   private async answerAgain(height: bigint, hash: Uint8Array): Promise<boolean> {
-    const held = await this.pool.query<{ block_hash: Buffer }>('select block_hash from anchor_replica_blocks where height = $1', [height.toString()]);
-    const refused = await this.pool.query<{ code: string; detail: string }>('select code, detail from anchor_refused_blocks where height = $1 and block_hash = $2', [
-      height.toString(),
-      Buffer.from(hash),
-    ]);
-    if (refused.rows[0] !== undefined) {
-      await this.sendRefusal(height, hash, refused.rows[0].code, refused.rows[0].detail);
+    const found = await this.pool.query<{ block_hash: Buffer | null; endorsement: Buffer | null; refused_code: string | null; refused_detail: string | null }>(
+      `select b.block_hash, e.signature as endorsement, r.code as refused_code, r.detail as refused_detail
+       from (select $1::bigint as height) h
+       left join anchor_replica_blocks b on b.height = h.height
+       left join anchor_replica_endorsements e on e.height = h.height and e.operator_id = $3
+       left join anchor_refused_blocks r on r.height = h.height and r.block_hash = $2`,
+      [height.toString(), Buffer.from(hash), this.key.operatorId],
+    );
+    const row = found.rows[0]!;
+    if (row.block_hash !== null && !bytesEqual(new Uint8Array(row.block_hash), hash)) {
+      await this.refuse(height, hash, 'BROKEN_LINK', `we hold another block at height ${height} (${toHex(new Uint8Array(row.block_hash)).slice(0, 16)}...)`);
       return true;
     }
-    const row = held.rows[0];
-    if (row === undefined) return false;
-    if (!bytesEqual(new Uint8Array(row.block_hash), hash)) return false;
-    const ours = await this.pool.query<{ signature: Buffer }>('select signature from anchor_replica_endorsements where height = $1 and operator_id = $2', [
-      height.toString(),
-      this.key.operatorId,
-    ]);
-    if (ours.rows[0] !== undefined) await this.sendEndorsement(height, hash, { operatorId: this.key.operatorId, signature: new Uint8Array(ours.rows[0].signature) });
-    return true;
+    if (row.block_hash !== null && row.endorsement !== null) {
+      await this.sendEndorsement(height, hash, { operatorId: this.key.operatorId, signature: new Uint8Array(row.endorsement) });
+      return true;
+    }
+    if (row.refused_code !== null && !isTransientRefusal(row.refused_code)) {
+      await this.sendRefusal(height, hash, row.refused_code, row.refused_detail ?? '');
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -240,25 +273,31 @@ export class EndorsementService {
    * batch applied but its entry missing, and the bank refused a good block for good
    * (ENTRY_NOT_IN_BOOKS, then BROKEN_LINK for every block after it). Seen under load.
    */
-  private async knowledge(proposal: AnchorBlockProposalV1, header: BlockHeader): Promise<BankKnowledge> {
+  private async knowledge(proposal: ReceivedProposal): Promise<BankKnowledge> {
     const centralBankPublicKey = await this.pinnedKey();
     if (centralBankPublicKey === undefined) throw new Error('the central bank key is not known yet (CENTRAL_BANK_PUBLIC_KEY, or the central bank unreachable)');
-    return withSnapshot(this.pool, (client) => this.knowledgeIn(client, proposal, header, centralBankPublicKey));
+    return withSnapshot(this.pool, (client) => this.knowledgeIn(client, proposal, centralBankPublicKey));
   }
 
-  private async knowledgeIn(db: PoolClient, proposal: AnchorBlockProposalV1, header: BlockHeader, centralBankPublicKey: Uint8Array): Promise<BankKnowledge> {
+  private async knowledgeIn(db: PoolClient, proposal: ReceivedProposal, centralBankPublicKey: Uint8Array): Promise<BankKnowledge> {
+    const { header } = proposal;
     const previousRow = await db.query<{ height: string; block_hash: Buffer; last_sequence: string }>(
       'select height::text as height, block_hash, last_sequence::text as last_sequence from anchor_replica_blocks where height < $1 order by anchor_replica_blocks.height desc limit 1',
       [header.height.toString()],
     );
     const previous = previousRow.rows[0];
+    // Only asked when the replica holds nothing below: was the first block we would hold one we refused?
+    const refusedBelow =
+      previous === undefined && header.height > 0n
+        ? ((await db.query('select 1 from anchor_refused_blocks where height < $1 limit 1', [header.height.toString()])).rowCount ?? 0) > 0
+        : false;
     const walletIds = new Set<string>();
     const commandIds: string[] = [];
     const batchIds = new Set<string>();
     for (const { entry } of proposal.entries) {
       for (const account of [entry.debit, entry.credit]) if (account.startsWith('wallet:')) walletIds.add(account.slice('wallet:'.length));
       commandIds.push(entry.commandId);
-      if (entry.batchId !== undefined) batchIds.add(entry.batchId);
+      if (entry.batchId !== undefined) batchIds.add(entry.batchId.toString());
     }
     // One connection runs one statement at a time: in sequence, in the snapshot.
     const wallets = await db.query<{ id: string }>('select id from wallets where id = any($1)', [[...walletIds]]);
@@ -280,6 +319,7 @@ export class EndorsementService {
     return {
       centralBankPublicKey,
       previous: previous === undefined ? undefined : { height: BigInt(previous.height), hash: new Uint8Array(previous.block_hash), lastSequence: BigInt(previous.last_sequence) },
+      refusedBelow,
       ourWallets: new Set(wallets.rows.map((row) => row.id)),
       records,
       requests: new Map(requests.rows.map((row) => [row.command_id, { status: row.status, sequence: row.sequence === null ? null : BigInt(row.sequence) }])),
@@ -320,9 +360,12 @@ export class EndorsementService {
   }
 
   private async insertBlock(client: PoolClient, header: BlockHeader, hash: Uint8Array, signature: Uint8Array, leafHashes: Buffer | null): Promise<void> {
+    // A block first held from its final announcement gets its leaf hashes when we endorse it later.
     await client.query(
       `insert into anchor_replica_blocks (height, previous_hash, merkle_root, first_sequence, last_sequence, entry_count, sealed_at_ms, block_hash, central_bank_signature, leaf_hashes)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (height) do nothing`,
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       on conflict (height) do update set leaf_hashes = excluded.leaf_hashes
+       where anchor_replica_blocks.block_hash = excluded.block_hash and anchor_replica_blocks.leaf_hashes is null and excluded.leaf_hashes is not null`,
       [
         header.height.toString(),
         Buffer.from(header.previousHash),
