@@ -9,13 +9,20 @@
  *     signing and proposing blocks over Kafka, the real endorsement collector, and two operators
  *     that check each proposal (central-bank signature, chain link, Merkle root from the leaves,
  *     their entries' inclusion) and endorse it over Kafka. These operators do not consult bank
- *     books (the banks' own check adds their database reads, on their own databases).
- * Block lag: for every sealed entry, (its block became final) - (its batch committed), p50/p99.
+ *     books (the banks' own check adds their database reads, on their own databases). They run
+ *     in a child process of their own, as the banks are other processes (other machines, in
+ *     production): their CPU still counts against the two shared cores, but not on the engine's
+ *     event loop.
+ * The two alternate for `--rounds` rounds (off, on, off, on, ...), each on its own database, and
+ * the cost is taken from the medians, so a drift of the machine during the run is shared by both.
+ * Block lag: for every sealed entry, (its block became final) - (its batch committed), p50/p99
+ * (of the round with the median sealer-on throughput).
  *
  * Flags: --payments N (default 50000) --wallets N (10000) --batch-size N (2000)
  *        --block-entries N (ANCHOR_BLOCK_ENTRIES_MAX, 400) --block-interval-ms N (200)
- *        --dry-run (print, do not write BENCHMARKS.md / bench-results/anchor.json)
+ *        --rounds N (3) --dry-run (print, do not write BENCHMARKS.md / bench-results/anchor.json)
  */
+import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey, randomBytes, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -34,7 +41,7 @@ import {
   type KeyedMessage,
 } from '@cbdc/contracts';
 import { decodeBlockHeader, decodeEntry, endorseBlockHeader, hashBytes, merkleRoot, sha256, verifyBlockSignature } from '@cbdc/anchor';
-import { bytesEqual, generateKeyPairFast, toHex, walletIdFromPublicKey, type Ed25519KeyPair } from '@cbdc/crypto';
+import { bytesEqual, fromHex, generateKeyPairFast, publicKeyFromPrivateKey, toHex, walletIdFromPublicKey, type Ed25519KeyPair } from '@cbdc/crypto';
 import { createPolicy } from '@cbdc/ledger';
 import { createKafka, createLogger, createPool, createProducer, ensureTopics, runMigrations, startBatchConsumer, type BatchConsumer, type Logger } from '@cbdc/platform';
 import { startLedgerEngine } from '../apps/central-bank/src/ledger-engine/ledger-engine.runtime';
@@ -53,6 +60,10 @@ const walletCount = flag('wallets', 10_000);
 const batchSizeMax = flag('batch-size', 2_000);
 const blockEntriesMax = flag('block-entries', 400);
 const blockIntervalMs = flag('block-interval-ms', 200);
+const rounds = flag('rounds', 3);
+/** The child process's mode: run the stand-in operators described by BENCH_ANCHOR_ENDORSERS. */
+const endorsersChildFlag = '--endorsers-child';
+const endorsersChildReadyTimeoutMs = 60_000;
 const dryRun = process.argv.includes('--dry-run');
 const walletStartFen = 1_000_000n;
 const amountFenMax = 1_000;
@@ -204,10 +215,11 @@ async function runOnce(label: string, sealerOn: boolean, env: Record<string, str
       ANCHOR_QUORUM: undefined,
     };
     if (sealerOn) {
-      for (const [index, operatorId] of operatorIds.entries()) {
-        const endorser = await startEndorser(kafka, producer, operatorId, operatorKeys[index]!, centralBankKey.publicKey, logger);
-        stops.push(() => endorser.stop());
-      }
+      const stopEndorsers = await spawnEndorsers({
+        operators: operatorIds.map((operatorId, index) => ({ operatorId, privateKeyHex: toHex(operatorKeys[index]!.privateKey) })),
+        centralBankPublicKeyHex: toHex(centralBankKey.publicKey),
+      });
+      stops.push(stopEndorsers);
       const collector = new AnchorEndorsementsConsumer(pool, kafka, logger, { ...settings, CONSUMER_GROUP_PREFIX: `bench-anchor-${suffix}` });
       await collector.onApplicationBootstrap();
       stops.push(() => collector.onModuleDestroy());
@@ -285,14 +297,91 @@ async function runOnce(label: string, sealerOn: boolean, env: Record<string, str
   }
 }
 
+interface EndorsersSpec {
+  operators: { operatorId: string; privateKeyHex: string }[];
+  centralBankPublicKeyHex: string;
+}
+
+/** Starts the stand-in operators in a child process; resolves once they have joined, to a stop function. */
+async function spawnEndorsers(spec: EndorsersSpec): Promise<() => Promise<void>> {
+  // The child inherits the Kafka settings and credentials of this process's environment.
+  const child = spawn(process.execPath, [__filename, endorsersChildFlag], {
+    env: { ...process.env, BENCH_ANCHOR_ENDORSERS: JSON.stringify(spec) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolveReady, rejectReady) => {
+    const timer = setTimeout(() => rejectReady(new Error('bench endorsers did not start in time')), endorsersChildReadyTimeoutMs);
+    child.once('exit', (code) => rejectReady(new Error(`bench endorsers exited (${code}) before they were ready`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString('utf8').includes('ready')) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    });
+  });
+  return async () => {
+    if (child.exitCode !== null) throw new Error(`bench endorsers exited early (${child.exitCode})`);
+    const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+    child.kill('SIGTERM');
+    await exited;
+  };
+}
+
+/** The child process: the stand-in operators of one sealer-on round, until SIGTERM. */
+async function runEndorsersChild(): Promise<void> {
+  const spec = JSON.parse(process.env.BENCH_ANCHOR_ENDORSERS!) as EndorsersSpec;
+  const stackDir = process.env.STACK_DIR ?? join(root, '.stack');
+  const env = parseEnvFile(readFileSync(join(stackDir, 'env'), 'utf8')) as Record<string, string>;
+  const logger = createLogger({ app: 'bench-anchor-endorsers', level: 'warn' });
+  const kafka = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: `bench-anchor-endorsers-${process.pid}`, logger });
+  const producer = await createProducer(kafka);
+  const centralBankPublicKey = fromHex(spec.centralBankPublicKeyHex);
+  const endorsers: BatchConsumer[] = [];
+  for (const operator of spec.operators) {
+    const privateKey = fromHex(operator.privateKeyHex);
+    endorsers.push(await startEndorser(kafka, producer, operator.operatorId, { privateKey, publicKey: publicKeyFromPrivateKey(privateKey) }, centralBankPublicKey, logger));
+  }
+  process.once('SIGTERM', () => {
+    void Promise.all(endorsers.map((endorser) => endorser.stop()))
+      .then(() => producer.disconnect())
+      .finally(() => process.exit(0));
+  });
+  console.log('ready');
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 async function main(): Promise<void> {
   const stackDir = process.env.STACK_DIR ?? join(root, '.stack');
   const env = parseEnvFile(readFileSync(join(stackDir, 'env'), 'utf8')) as Record<string, string>;
   const logger = createLogger({ app: 'bench-anchor', level: 'warn' });
-  const off = await runOnce('sealer-off', false, env, logger);
-  const on = await runOnce('sealer-on', true, env, logger);
-  const costPercent = Math.round((1 - on.transfersPerSecond / off.transfersPerSecond) * 1000) / 10;
-  const figures = { payments, wallets: walletCount, batchSizeMax, blockEntriesMax, blockIntervalMs, off, on, sealingCostPercent: costPercent, measuredAt: new Date().toISOString() };
+  const offRuns: RunResult[] = [];
+  const onRuns: RunResult[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    offRuns.push(await runOnce(`sealer-off-${round}`, false, env, logger));
+    onRuns.push(await runOnce(`sealer-on-${round}`, true, env, logger));
+  }
+  const offPerSecond = median(offRuns.map((run) => run.transfersPerSecond));
+  const onPerSecond = median(onRuns.map((run) => run.transfersPerSecond));
+  const on = onRuns.find((run) => run.transfersPerSecond === onPerSecond)!;
+  const costPercent = Math.round((1 - onPerSecond / offPerSecond) * 1000) / 10;
+  const figures = {
+    payments,
+    wallets: walletCount,
+    batchSizeMax,
+    blockEntriesMax,
+    blockIntervalMs,
+    rounds,
+    offPerSecondMedian: offPerSecond,
+    onPerSecondMedian: onPerSecond,
+    offRuns,
+    onRuns,
+    sealingCostPercent: costPercent,
+    measuredAt: new Date().toISOString(),
+  };
   console.log(JSON.stringify(figures, null, 2));
   if (dryRun) return;
   mkdirSync(join(root, 'bench-results'), { recursive: true });
@@ -302,14 +391,15 @@ async function main(): Promise<void> {
     'anchor',
     `## Anchor sealing cost and block lag (\`npm run bench:anchor\`)
 
-Command: \`npm run bench:anchor -- --payments ${payments}\` (${new Date().toISOString().slice(0, 10)}; ${walletCount.toLocaleString('en')} wallets,
-${payments.toLocaleString('en')} signed payments pre-produced to Kafka and drained by the engine, once without and once with the
-sealer, the endorsement collector and two endorsing operators; blocks of at most ${blockEntriesMax} entries or ${blockIntervalMs} ms).
+Command: \`npm run bench:anchor -- --payments ${payments} --rounds ${rounds}\` (${new Date().toISOString().slice(0, 10)}; ${walletCount.toLocaleString('en')} wallets,
+${payments.toLocaleString('en')} signed payments pre-produced to Kafka and drained by the engine, alternately without and with the
+sealer, the endorsement collector and two endorsing operators (in a process of their own), ${rounds} rounds of each; blocks of at most
+${blockEntriesMax} entries or ${blockIntervalMs} ms). The cost compares the medians; the lag is that of the median sealer-on round.
 
 | figure | value |
 |---|---|
-| ledger throughput, sealer off | ${off.transfersPerSecond.toLocaleString('en')} payments/s |
-| ledger throughput, sealer on | ${on.transfersPerSecond.toLocaleString('en')} payments/s |
+| ledger throughput, sealer off (median; each round) | ${offPerSecond.toLocaleString('en')} payments/s (${offRuns.map((run) => run.transfersPerSecond.toLocaleString('en')).join(', ')}) |
+| ledger throughput, sealer on (median; each round) | ${onPerSecond.toLocaleString('en')} payments/s (${onRuns.map((run) => run.transfersPerSecond.toLocaleString('en')).join(', ')}) |
 | sealing cost | ${costPercent}% |
 | blocks sealed | ${on.blocks} |
 | block lag (entry committed -> block final) p50 / p99 | ${on.blockLagMsP50} / ${on.blockLagMsP99} ms |
@@ -318,7 +408,7 @@ Raw figures: \`bench-results/anchor.json\`.`,
   );
 }
 
-main().catch((error) => {
+(process.argv.includes(endorsersChildFlag) ? runEndorsersChild() : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });
