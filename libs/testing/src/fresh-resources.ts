@@ -46,6 +46,9 @@ export async function freshDatabase(prefix: string): Promise<FreshDatabase> {
 /** Attempts at dropping a test database while a background process is still in it. */
 export const dropAttemptsMax = 10;
 export const dropRetryDelayMs = 200;
+/** How long a drop waits for sessions that are closing to leave before it terminates the rest. */
+export const dropSessionsWaitMs = 2_000;
+const dropSessionsPollMs = 20;
 
 /**
  * `DROP DATABASE ... WITH (FORCE)` terminates the sessions still in the database, but it refuses
@@ -54,6 +57,18 @@ export const dropRetryDelayMs = 200;
  * fresh tables. Such a worker ends within moments, so the drop is tried again; seen once in CI.
  */
 async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  // node-pg's Pool.end() resolves once it has asked its clients to close, not once they are gone.
+  // FORCE would terminate such a closing session, and its client then reports the termination
+  // (57P01) as an error nobody listens for any more, which fails the test file after its tests
+  // passed. So the drop first waits, briefly, for the test's own sessions to leave by themselves.
+  await withAdmin(adminUrl, async (client) => {
+    const deadline = Date.now() + dropSessionsWaitMs;
+    for (;;) {
+      const others = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+      if (others.rows[0]!.n === 0 || Date.now() >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, dropSessionsPollMs));
+    }
+  });
   for (let attempt = 1; ; attempt++) {
     try {
       await withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
