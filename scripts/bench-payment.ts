@@ -4,8 +4,8 @@
  * operator ids, so the running system never sees its traffic; everything it made is removed at the
  * end.
  *
- * What runs: the real ledger engine (in this process, as bench:ledger runs it) and a real
- * commercial bank, compiled, as its own process. Setup (not timed): both operators on the ledger,
+ * What runs: the real ledger engine and a real commercial bank, compiled, each as its own process
+ * (this one only sends the requests and times them, so the system never shares its event loop). Setup (not timed): both operators on the ledger,
  * the bank's vault stocked, payer wallets opened and loaded through the bank's API, payee wallets
  * at another operator (cross-bank) and at the same bank, every payment signed ahead.
  * Timed: an open-loop, constant-arrival-rate schedule (a payment every 1000/rate ms whether or not
@@ -21,6 +21,7 @@
  * Flags: --rate N (payments per second, default 20) --seconds N (30) --wallets N (payer wallets, 40)
  *        --port N (the bank's port; default a free one)
  */
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,11 +29,9 @@ import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { creditReserveMessage, issueMessage, operatorEventsTopic, registerOperatorMessage, registerWalletMessage, type KeyedMessage } from '@cbdc/contracts';
 import { generateKeyPairFast, signFast, toHex } from '@cbdc/crypto';
-import { createPolicy } from '@cbdc/ledger';
 import { consumerLimitsDefault, createKafka, createLogger, createPool, createProducer, ensureTopics, runMigrations } from '@cbdc/platform';
 import { appEntry, startApp, type AppProcess } from '@cbdc/testing';
 import { BankApi, createWalletKeys, signPayment, type SignedPaymentBody, type WalletKeys } from '@cbdc/wallet-sdk';
-import { startLedgerEngine, type LedgerEngineRuntime } from '../apps/central-bank/src/ledger-engine/ledger-engine.runtime';
 import { ledgerEngineSettingsDefault } from '../apps/central-bank/src/ledger-engine/ledger-engine';
 import { positiveIntFlag as flag } from './bench-args';
 import { upsertBenchmarkSection } from './benchmarks-md';
@@ -96,6 +95,40 @@ async function waitUntil(what: string, check: () => Promise<boolean>): Promise<v
   }
 }
 
+/** How long the engine process may take to join its group and say `ready`. */
+const engineReadyTimeoutMs = 60_000;
+
+interface EngineProcess {
+  stop(): Promise<void>;
+}
+
+/**
+ * The ledger engine alone in a process of its own (the compiled `engine-process` entry the crash
+ * tests use), settings from `env` plus this process's environment (the stack's Kafka login).
+ */
+async function startEngineProcess(env: Record<string, string>): Promise<EngineProcess> {
+  const entry = join(root, 'dist', 'apps', 'central-bank', 'src', 'ledger-engine', 'testing', 'engine-process.js');
+  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolveReady, rejectReady) => {
+    const timer = setTimeout(() => rejectReady(new Error('the engine process did not start in time')), engineReadyTimeoutMs);
+    child.once('exit', (code) => rejectReady(new Error(`the engine process exited (${code}) before it was ready`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString('utf8').includes('ready')) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    });
+  });
+  return {
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const stackDir = process.env.STACK_DIR ?? join(root, '.stack');
   const env = parseEnvFile(readFileSync(join(stackDir, 'env'), 'utf8'));
@@ -117,7 +150,7 @@ async function main(): Promise<void> {
   const kafka = createKafka({ brokers, clientId: 'bench-payment', logger });
   const topic = `bench.payment.ledger-commands.${suffix}`;
   const keysFile = join(tmpdir(), `cbdc-${bankId}-api-keys.json`);
-  let engine: LedgerEngineRuntime | null = null;
+  let engine: EngineProcess | null = null;
   let bank: AppProcess | null = null;
   try {
     await runMigrations(central, join(root, 'apps', 'central-bank', 'migrations'));
@@ -129,16 +162,14 @@ async function main(): Promise<void> {
     ]);
     const centralBank = generateKeyPairFast();
     const otherBank = generateKeyPairFast();
-    const policy = createPolicy();
-    engine = await startLedgerEngine({
-      databaseUrl: urlOf(databases.central),
-      kafkaBrokers: brokers,
-      topic,
-      partitions: 1,
-      consumerGroup: `bench-payment-${suffix}`,
-      centralBankPublicKey: centralBank.publicKey,
-      policy: () => policy,
-      logger,
+    engine = await startEngineProcess({
+      ENGINE_DATABASE_URL: urlOf(databases.central),
+      KAFKA_BROKERS: env.KAFKA_BROKERS!,
+      ENGINE_TOPIC: topic,
+      ENGINE_PARTITIONS: '1',
+      ENGINE_GROUP: `bench-payment-${suffix}`,
+      ENGINE_CENTRAL_BANK_PUBLIC_KEY: toHex(centralBank.publicKey),
+      ENGINE_BATCH_SIZE: String(ledgerEngineSettingsDefault.batchSizeMax),
     });
     const port = portFlag ?? (await freePort());
     bank = startApp({
@@ -345,7 +376,7 @@ both ledgers agree after the run: ${mirrorsAgree ? 'yes' : 'NO'}. Raw figures: \
     );
   } finally {
     await bank?.stop();
-    await engine?.close();
+    await engine?.stop();
     const admin = kafka.admin();
     await admin.connect().catch(() => undefined);
     await admin.deleteTopics({ topics: [topic, operatorEventsTopic(bankId), operatorEventsTopic(otherBankId)] }).catch(() => undefined);
