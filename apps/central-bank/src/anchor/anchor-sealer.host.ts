@@ -18,7 +18,7 @@ import { CENTRAL_BANK_KEY, CENTRAL_BANK_SETTINGS } from '../central-bank.tokens'
 import type { CentralBankSettings } from '../central-bank.settings';
 import type { CentralBankKey } from '../keys/central-bank-key';
 import { AnchorSealer } from './anchor-sealer.service';
-import { anchorSealerStopMessage, anchorSealerStoppedMessage, type AnchorSealerWorkerData } from './anchor-sealer-thread';
+import { anchorSealerStopMessage, anchorSealerStoppedMessage, type AnchorSealerWorkerData } from './anchor-sealer.worker';
 
 /** The sealer thread's nice value: 19, the lowest priority Linux has. */
 export const sealerThreadNiceness = 19;

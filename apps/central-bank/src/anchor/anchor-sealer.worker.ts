@@ -8,11 +8,23 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createKafka, createLogger, createPool, createProducer } from '@cbdc/platform';
+import { createKafka, createLogger, createPool, createProducer, type LogLevel } from '@cbdc/platform';
 import type { CentralBankKey } from '../keys/central-bank-key';
-import { AnchorSealer } from './anchor-sealer.service';
-import { anchorSealerStopMessage, anchorSealerStoppedMessage, type AnchorSealerWorkerData } from './anchor-sealer-thread';
+import { AnchorSealer, type AnchorSealerSettings } from './anchor-sealer.service';
 
+/** What the host hands the thread. */
+export interface AnchorSealerWorkerData {
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  logLevel: LogLevel;
+  key: { publicKey: Uint8Array; privateKey: Uint8Array; publicKeyHex: string; createdAtMs: number };
+  settings: AnchorSealerSettings;
+  niceness: number;
+}
+
+/** The message the host posts to stop the thread, and the one the thread answers once stopped. */
+export const anchorSealerStopMessage = 'stop';
+export const anchorSealerStoppedMessage = 'stopped';
 /** Connections of the sealer's own pool: its session (advisory lock) and one for the watermark's reads. */
 const sealerPoolSizeMax = 2;
 
