@@ -5,14 +5,14 @@
  * bench:ledger, smaller): signed payments pre-produced to a fresh topic, then drained by the real
  * ledger engine; throughput = accepted payments / (first batch .. last commit).
  *   - "sealer off": the engine alone;
- *   - "sealer on": the engine with the real anchor sealer (apps/central-bank/src/anchor), in its
- *     worker thread at background priority as the central bank runs it (decision 0021), sealing,
+ *   - "sealer on": the engine with the real anchor sealer (apps/central-bank/src/anchor) sealing,
  *     signing and proposing blocks over Kafka, the real endorsement collector, and two operators
  *     that check each proposal (central-bank signature, chain link, Merkle root from the leaves,
  *     their entries' inclusion) and endorse it over Kafka. These operators do not consult bank
  *     books (the banks' own check adds their database reads, on their own databases). They run
- *     in a child process of their own at the lowest priority: in production they run on the
- *     operators' machines, so here they get only the CPU the central bank leaves idle.
+ *     in a child process of their own, as the banks are other processes (other machines, in
+ *     production): their CPU still counts against the two shared cores, but not on the engine's
+ *     event loop.
  * The two alternate for `--rounds` rounds (off, on, off, on, ...), each on its own database, and
  * the cost is taken from the medians, so a drift of the machine during the run is shared by both.
  * Block lag: for every sealed entry, (its block became final) - (its batch committed), p50/p99
@@ -25,7 +25,6 @@
 import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey, randomBytes, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import type { Kafka, Producer } from 'kafkajs';
@@ -47,9 +46,7 @@ import { createPolicy } from '@cbdc/ledger';
 import { createKafka, createLogger, createPool, createProducer, ensureTopics, runMigrations, startBatchConsumer, type BatchConsumer, type Logger } from '@cbdc/platform';
 import { startLedgerEngine } from '../apps/central-bank/src/ledger-engine/ledger-engine.runtime';
 import type { BatchStats } from '../apps/central-bank/src/ledger-engine/ledger-engine';
-import type { AnchorSealerSettings } from '../apps/central-bank/src/anchor/anchor-sealer.service';
-import { AnchorSealerHost } from '../apps/central-bank/src/anchor/anchor-sealer.host';
-import type { CentralBankSettings } from '../apps/central-bank/src/central-bank.settings';
+import { AnchorSealer, type AnchorSealerSettings } from '../apps/central-bank/src/anchor/anchor-sealer.service';
 import { AnchorEndorsementsConsumer } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
 import { loadOrCreateCentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
 import { positiveIntFlag as flag } from './bench-args';
@@ -67,8 +64,6 @@ const rounds = flag('rounds', 3);
 /** The child process's mode: run the stand-in operators described by BENCH_ANCHOR_ENDORSERS. */
 const endorsersChildFlag = '--endorsers-child';
 const endorsersChildReadyTimeoutMs = 60_000;
-/** The stand-in operators' scheduling priority (19: the lowest), see spawnEndorsers. */
-const endorsersNiceness = 19;
 const dryRun = process.argv.includes('--dry-run');
 const walletStartFen = 1_000_000n;
 const amountFenMax = 1_000;
@@ -228,10 +223,7 @@ async function runOnce(label: string, sealerOn: boolean, env: Record<string, str
       const collector = new AnchorEndorsementsConsumer(pool, kafka, logger, { ...settings, CONSUMER_GROUP_PREFIX: `bench-anchor-${suffix}` });
       await collector.onApplicationBootstrap();
       stops.push(() => collector.onModuleDestroy());
-      // As the central bank runs it: in a worker thread at background priority (AnchorSealerHost, decision 0021).
-      const hostSettings = { ...settings, ANCHOR_SEALER_THREAD: true, DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' } as CentralBankSettings;
-      if (AnchorSealerHost.workerEntry() === undefined) throw new Error('bench:anchor runs compiled (npm run bench:anchor): the sealer thread has no entry');
-      const sealer = new AnchorSealerHost(pool, kafka, producer, logger, centralBankKey, hostSettings);
+      const sealer = new AnchorSealer(pool, kafka, producer, logger, centralBankKey, settings);
       sealer.onApplicationBootstrap();
       stops.unshift(() => sealer.onModuleDestroy());
     }
@@ -317,9 +309,6 @@ async function spawnEndorsers(spec: EndorsersSpec): Promise<() => Promise<void>>
     env: { ...process.env, BENCH_ANCHOR_ENDORSERS: JSON.stringify(spec) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  // The operators' checks run on the operators' own machines in production; on this one they get
-  // only the CPU the central bank leaves idle, so their work is not counted as the sealer's cost.
-  setPriority(child.pid!, endorsersNiceness);
   await new Promise<void>((resolveReady, rejectReady) => {
     const timer = setTimeout(() => rejectReady(new Error('bench endorsers did not start in time')), endorsersChildReadyTimeoutMs);
     child.once('exit', (code) => rejectReady(new Error(`bench endorsers exited (${code}) before they were ready`)));

@@ -30,7 +30,7 @@ import { SupplyService } from './supply/supply.service';
 import { AnchorController } from './anchor/anchor.controller';
 import { AnchorEndorsementsConsumer } from './anchor/anchor-endorsements.consumer';
 import { AnchorQueryService } from './anchor/anchor-query.service';
-import { AnchorSealerHost } from './anchor/anchor-sealer.host';
+import { AnchorSealer } from './anchor/anchor-sealer.service';
 
 /** Every topic the central bank uses, created at start so operators find theirs in place. */
 export function centralBankTopics(settings: CentralBankSettings): TopicSpec[] {
@@ -97,7 +97,7 @@ export class CentralBankModule {
         AccountsService,
         JobDiagnosticService,
         ControlConsumer,
-        AnchorSealerHost,
+        AnchorSealer,
         AnchorEndorsementsConsumer,
         AnchorQueryService,
         ReportTailer,

@@ -46,12 +46,6 @@ export const centralBankSettings = {
    * block can be due, and backs off to 200 ms when nothing waits (anchor/anchor-sealer-schedule.ts).
    */
   ANCHOR_POLL_MS: setting.int({ min: 1, max: 5_000, default: 50 }),
-  /**
-   * Whether the sealer runs in a worker thread at the lowest scheduling priority, so it uses the
-   * CPU the ledger engine leaves (docs/decisions/0021-sealer-at-background-priority.md); false runs
-   * it on the main thread. From sources (ts-jest, tsx) it always runs on the main thread.
-   */
-  ANCHOR_SEALER_THREAD: setting.bool({ default: true }),
   /** Endorsements that make a block final; default a majority of the registered operators. */
   ANCHOR_QUORUM: setting.optional(setting.int({ min: 1, max: 256 })),
   /**
