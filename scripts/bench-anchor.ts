@@ -10,9 +10,8 @@
  *     that check each proposal (central-bank signature, chain link, Merkle root from the leaves,
  *     their entries' inclusion) and endorse it over Kafka. These operators do not consult bank
  *     books (the banks' own check adds their database reads, on their own databases). They run
- *     in a child process of their own, as the banks are other processes (other machines, in
- *     production): their CPU still counts against the two shared cores, but not on the engine's
- *     event loop.
+ *     in a child process of their own at the lowest priority: in production they run on the
+ *     operators' machines, so here they get only the CPU the central bank leaves idle.
  * The two alternate for `--rounds` rounds (off, on, off, on, ...), each on its own database, and
  * the cost is taken from the medians, so a drift of the machine during the run is shared by both.
  * Block lag: for every sealed entry, (its block became final) - (its batch committed), p50/p99
@@ -25,6 +24,7 @@
 import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey, randomBytes, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import type { Kafka, Producer } from 'kafkajs';
@@ -64,6 +64,8 @@ const rounds = flag('rounds', 3);
 /** The child process's mode: run the stand-in operators described by BENCH_ANCHOR_ENDORSERS. */
 const endorsersChildFlag = '--endorsers-child';
 const endorsersChildReadyTimeoutMs = 60_000;
+/** The stand-in operators' scheduling priority (19: the lowest), see spawnEndorsers. */
+const endorsersNiceness = 19;
 const dryRun = process.argv.includes('--dry-run');
 const walletStartFen = 1_000_000n;
 const amountFenMax = 1_000;
@@ -309,6 +311,9 @@ async function spawnEndorsers(spec: EndorsersSpec): Promise<() => Promise<void>>
     env: { ...process.env, BENCH_ANCHOR_ENDORSERS: JSON.stringify(spec) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // The operators' checks run on the operators' own machines in production; on this one they get
+  // only the CPU the central bank leaves idle, so their work is not counted as the sealer's cost.
+  setPriority(child.pid!, endorsersNiceness);
   await new Promise<void>((resolveReady, rejectReady) => {
     const timer = setTimeout(() => rejectReady(new Error('bench endorsers did not start in time')), endorsersChildReadyTimeoutMs);
     child.once('exit', (code) => rejectReady(new Error(`bench endorsers exited (${code}) before they were ready`)));
