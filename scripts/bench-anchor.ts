@@ -398,7 +398,7 @@ async function main(): Promise<void> {
 
 Command: \`npm run bench:anchor -- --payments ${payments} --rounds ${rounds}\` (${new Date().toISOString().slice(0, 10)}; ${walletCount.toLocaleString('en')} wallets,
 ${payments.toLocaleString('en')} signed payments pre-produced to Kafka and drained by the engine, alternately without and with the
-sealer, the endorsement collector and two endorsing operators (in a process of their own), ${rounds} rounds of each; blocks of at most
+sealer, the endorsement collector and two endorsing operators (in a process of their own, at the lowest priority), ${rounds} rounds of each; blocks of at most
 ${blockEntriesMax} entries or ${blockIntervalMs} ms). The cost compares the medians; the lag is that of the median sealer-on round.
 
 | figure | value |
