@@ -47,6 +47,7 @@ import { createKafka, createLogger, createPool, createProducer, ensureTopics, ru
 import { startLedgerEngine } from '../apps/central-bank/src/ledger-engine/ledger-engine.runtime';
 import type { BatchStats } from '../apps/central-bank/src/ledger-engine/ledger-engine';
 import { AnchorSealer, type AnchorSealerSettings } from '../apps/central-bank/src/anchor/anchor-sealer.service';
+import { anchorPollMsDefault } from '../apps/central-bank/src/central-bank.settings';
 import { AnchorEndorsementsConsumer } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
 import { loadOrCreateCentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
 import { positiveIntFlag as flag } from './bench-args';
@@ -213,7 +214,8 @@ async function runOnce(label: string, sealerOn: boolean, env: Record<string, str
       ANCHOR_ENABLED: true,
       ANCHOR_BLOCK_ENTRIES_MAX: blockEntriesMax,
       ANCHOR_BLOCK_INTERVAL_MS: blockIntervalMs,
-      ANCHOR_POLL_MS: 20,
+      // The central bank's own default, so the sealer polls the watermark as often as it does in the app.
+      ANCHOR_POLL_MS: anchorPollMsDefault,
       ANCHOR_QUORUM: undefined,
     };
     if (sealerOn) {

@@ -11,6 +11,9 @@ export const ledgerAnswerTimeoutMsDefault = 10_000;
 
 const topicPattern = /^[A-Za-z0-9._-]{1,200}$/;
 
+/** The sealer's shortest wait between rounds (ANCHOR_POLL_MS), also what bench:anchor runs with. */
+export const anchorPollMsDefault = 50;
+
 export const centralBankSettings = {
   ...commonSettings(centralBankPortDefault),
   /** The Kafka principal (`central-bank` under npm start); see docs/decisions/0015-kafka-acls.md. */
@@ -45,7 +48,7 @@ export const centralBankSettings = {
    * The shortest wait between two rounds of the sealer's loop: it wakes one such poll before a
    * block can be due, and backs off to 200 ms when nothing waits (anchor/anchor-sealer-schedule.ts).
    */
-  ANCHOR_POLL_MS: setting.int({ min: 1, max: 5_000, default: 50 }),
+  ANCHOR_POLL_MS: setting.int({ min: 1, max: 5_000, default: anchorPollMsDefault }),
   /** Endorsements that make a block final; default a majority of the registered operators. */
   ANCHOR_QUORUM: setting.optional(setting.int({ min: 1, max: 256 })),
   /**
