@@ -2,8 +2,7 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Kafka, Producer } from 'kafkajs';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import {
   anchorEntryFromLedgerRow,
   blockHash,
@@ -16,18 +15,13 @@ import {
   type BlockHeader,
   type LedgerEntrySqlRow,
 } from '@cbdc/anchor';
-import { anchorEndorsementsTopic, operatorAnchorTopic } from '@cbdc/contracts';
 import { generateKeyPair, toHex } from '@cbdc/crypto';
-import { createKafka, createProducer, ensureTopics, runMigrations } from '@cbdc/platform';
-import { freshDatabase, kafkaBrokersOf, repoRoot, testLogger, testStackEnv, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
+import { testLogger, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
 import { AnchorSealer, type AnchorSealerSettings } from '../apps/central-bank/src/anchor/anchor-sealer.service';
-import { AnchorEndorsementsConsumer } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
 import { AnchorQueryService } from '../apps/central-bank/src/anchor/anchor-query.service';
-import { loadOrCreateCentralBankKey, type CentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
-import { EndorsementService } from '../apps/commercial-bank/src/endorsement/endorsement.service';
-import { AnchorProposalsConsumer } from '../apps/commercial-bank/src/endorsement/anchor-proposals.consumer';
-import { loadOrCreateOperatorKey, type OperatorKey } from '../apps/commercial-bank/src/keys/operator-key';
+import type { CentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
 import { run } from '../apps/cli/src/cli';
+import { startAnchorParties, type AnchorBank, type AnchorParties } from './anchor-parties';
 import type { CliIo } from '../apps/cli/src/cli-command';
 import { auditVerify, type AuditReport } from '../apps/cli/src/commands/audit-verify.command';
 
@@ -36,31 +30,18 @@ jest.setTimeout(180_000);
 const logger = testLogger('anchor-test');
 const finalTimeoutMs = 60_000;
 
-interface Bank {
-  id: string;
-  database: FreshDatabase;
-  pool: Pool;
-  key: OperatorKey;
-  walletId: string;
-  service: EndorsementService;
-  consumer: AnchorProposalsConsumer;
-}
-
 const codes = (report: AuditReport): string[] => report.problems.map((p) => `${p.height}:${p.code}`);
 
 describe('the permissioned anchor log end to end', () => {
-  const env = testStackEnv();
   const suffix = uniqueSuffix();
   const settings: AnchorSealerSettings = { ANCHOR_ENABLED: true, ANCHOR_BLOCK_ENTRIES_MAX: 3, ANCHOR_BLOCK_INTERVAL_MS: 1, ANCHOR_POLL_MS: 10, ANCHOR_QUORUM: undefined };
   const exportFile = path.join(tmpdir(), `cbdc-anchor-export-${suffix}.json`);
-  let kafka: Kafka;
-  let producer: Producer;
+  let parties: AnchorParties;
   let centralDatabase: FreshDatabase;
   let central: Pool;
   let centralKey: CentralBankKey;
   let sealer: AnchorSealer;
-  let collector: AnchorEndorsementsConsumer;
-  const banks: Bank[] = [];
+  let banks: AnchorBank[] = [];
   let nextBatchId = 1;
   let paymentSequence = 0n;
   let holeSequence = 0n;
@@ -94,7 +75,7 @@ describe('the permissioned anchor log end to end', () => {
     return { batchId, sequences };
   }
 
-  async function bookLoad(bank: Bank, commandId: string, amount: bigint, sequence: bigint, recordedAmount = amount): Promise<void> {
+  async function bookLoad(bank: AnchorBank, commandId: string, amount: bigint, sequence: bigint, recordedAmount = amount): Promise<void> {
     await bank.pool.query(
       `insert into ledger_requests (kind, request_id, wallet_id, amount, command_id, status, sequence, decided_at) values ('load', $1, $2, $3, $1, 'accepted', $4, now())`,
       [commandId, bank.walletId, amount.toString(), sequence.toString()],
@@ -158,40 +139,12 @@ describe('the permissioned anchor log end to end', () => {
   }
 
   beforeAll(async () => {
-    kafka = createKafka({ brokers: kafkaBrokersOf(env), clientId: `test-anchor-${suffix}` });
-    producer = await createProducer(kafka);
-    centralDatabase = await freshDatabase('anchor_central');
-    central = new Pool({ connectionString: centralDatabase.url, max: 6 });
-    await runMigrations(central, path.join(repoRoot(), 'apps/central-bank/migrations'));
-    centralKey = await loadOrCreateCentralBankKey(central);
-
-    for (const letter of ['a', 'b']) {
-      const id = `bank-${letter}${suffix}`;
-      const database = await freshDatabase(`anchor_bank_${letter}`);
-      const pool = new Pool({ connectionString: database.url, max: 4 });
-      await runMigrations(pool, path.join(repoRoot(), 'apps/commercial-bank/migrations'));
-      const key = await loadOrCreateOperatorKey(pool, id);
-      const walletId = `w${letter}${suffix}`;
-      await central.query(`insert into operators (id, name, kind, public_key, reserve_ratio_bps, issue_quota_auto) values ($1, $1, 'bank', $2, 10000, 0)`, [id, Buffer.from(key.publicKey)]);
-      await central.query('insert into wallets (id, operator_id, wallet_class, public_key) values ($1, $2, 4, $3)', [walletId, id, Buffer.from(generateKeyPair().publicKey)]);
-      await pool.query(`insert into customers (id, name_sealed, phone_sealed) values ('c1', '\\x00', '\\x00')`);
-      await pool.query(`insert into wallets (id, customer_id, wallet_class, public_key, status, request_id, command_id) values ($1, 'c1', 4, $2, 'open', 'r1', 'open-1')`, [
-        walletId,
-        Buffer.from(generateKeyPair().publicKey),
-      ]);
-      const service = new EndorsementService(pool, producer, logger, key, { CENTRAL_BANK_PUBLIC_KEY: centralKey.publicKeyHex, ANCHOR_RECORDS_WAIT_MS: 1_000 });
-      const consumer = new AnchorProposalsConsumer(kafka, logger, service, { BANK_ID: id, KAFKA_SESSION_TIMEOUT_MS: 10_000 });
-      banks.push({ id, database, pool, key, walletId, service, consumer });
-    }
-    await ensureTopics(kafka, [{ name: anchorEndorsementsTopic, partitions: 1 }, ...banks.map((b) => ({ name: operatorAnchorTopic(b.id), partitions: 1 }))]);
-    sealer = new AnchorSealer(central, kafka, producer, logger, centralKey, settings);
-    collector = new AnchorEndorsementsConsumer(central, kafka, logger, { ...settings, CONSUMER_GROUP_PREFIX: `test-anchor-${suffix}` });
-    await collector.onApplicationBootstrap();
-    for (const bank of banks) await bank.consumer.onApplicationBootstrap();
+    parties = await startAnchorParties({ name: 'anchor', suffix, settings, recordsWaitMs: 1_000, logger });
+    ({ centralDatabase, central, centralKey, sealer, banks } = parties);
 
     // The ledger: registrations (no money), a load to each bank's wallet, a payment from a to b,
     // with a hole (a rolled-back sequence) inside the sealed range.
-    const [a, b] = banks as [Bank, Bank];
+    const [a, b] = banks as [AnchorBank, AnchorBank];
     const registrations = await commitBatch([
       { commandId: `operator-${a.id}`, type: 'ledger.register-operator', operatorId: null, debit: null, credit: null, amount: null },
       { commandId: `operator-${b.id}`, type: 'ledger.register-operator', operatorId: null, debit: null, credit: null, amount: null },
@@ -224,15 +177,7 @@ describe('the permissioned anchor log end to end', () => {
   });
 
   afterAll(async () => {
-    await collector?.onModuleDestroy();
-    for (const bank of banks) {
-      await bank.consumer.onModuleDestroy();
-      await bank.pool.end();
-      await bank.database.drop();
-    }
-    await producer?.disconnect();
-    await central?.end();
-    await centralDatabase?.drop();
+    await parties?.stop();
     rmSync(exportFile, { force: true });
   });
 
@@ -407,7 +352,7 @@ describe('the permissioned anchor log end to end', () => {
   });
 
   it('a bank whose books disagree refuses the block with a reason the central bank records; the block stays unendorsed', async () => {
-    const [a, b] = banks as [Bank, Bank];
+    const [a, b] = banks as [AnchorBank, AnchorBank];
     const load = await commitBatch([{ commandId: `load-a2-${suffix}`, type: 'ledger.load', operatorId: a.id, debit: `vault:${a.id}`, credit: `wallet:${a.walletId}`, amount: 700n }]);
     // Bank a's books say 600 fen for this load: it must refuse.
     await bookLoad(a, `load-a2-${suffix}`, 700n, load.sequences[0]!, 600n);

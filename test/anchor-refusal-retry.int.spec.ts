@@ -1,19 +1,11 @@
 // Proves, on real PostgreSQL and Kafka, that a refusal that was a mistake is not final: a bank whose books had not applied a load yet refuses its block (BOOKS_BEHIND) and every block after it (PREVIOUS_BLOCK_MISSING), the central bank proposes those blocks to it again, and once its books caught up the bank endorses them all, so the chain becomes final and both replicas verify; that a block made final by the other bank alone is proposed again too and endorsed late, with its entries kept for proofs; while a block that contradicts the bank's books stays refused, is never proposed again, and halts nothing but itself.
-import path from 'node:path';
-import type { Kafka, Producer } from 'kafkajs';
-import { Pool } from 'pg';
-import { anchorEndorsementsTopic, anchorRefusalCodesTransient, operatorAnchorTopic } from '@cbdc/contracts';
-import { generateKeyPair } from '@cbdc/crypto';
-import { createKafka, createProducer, ensureTopics, runMigrations } from '@cbdc/platform';
-import { freshDatabase, kafkaBrokersOf, repoRoot, testLogger, testStackEnv, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
+import type { Pool } from 'pg';
+import { anchorRefusalCodesTransient } from '@cbdc/contracts';
+import { testLogger, uniqueSuffix, waitFor, type FreshDatabase } from '@cbdc/testing';
 import { AnchorSealer, type AnchorSealerSettings } from '../apps/central-bank/src/anchor/anchor-sealer.service';
-import { AnchorEndorsementsConsumer } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
 import { refusedToPropose } from '../apps/central-bank/src/anchor/anchor-store';
-import { loadOrCreateCentralBankKey, type CentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
 import { auditVerify } from '../apps/cli/src/commands/audit-verify.command';
-import { loadOrCreateOperatorKey } from '../apps/commercial-bank/src/keys/operator-key';
-import { AnchorProposalsConsumer } from '../apps/commercial-bank/src/endorsement/anchor-proposals.consumer';
-import { EndorsementService } from '../apps/commercial-bank/src/endorsement/endorsement.service';
+import { startAnchorParties, type AnchorBank, type AnchorParties } from './anchor-parties';
 
 jest.setTimeout(180_000);
 
@@ -21,14 +13,6 @@ const logger = testLogger('anchor-refusal-retry-test');
 const timeoutMs = 60_000;
 /** How long a bank waits for its books before refusing BOOKS_BEHIND, short for the test. */
 const recordsWaitMs = 300;
-
-interface Bank {
-  id: string;
-  database: FreshDatabase;
-  pool: Pool;
-  walletId: string;
-  consumer: AnchorProposalsConsumer;
-}
 
 interface Command {
   commandId: string;
@@ -40,18 +24,14 @@ interface Command {
 }
 
 describe('a mistaken refusal is re-evaluated; a real one stays', () => {
-  const env = testStackEnv();
   const suffix = uniqueSuffix();
   // One entry per block, so each step below is one block. Writable: one test lowers the quorum.
   const settings: { -readonly [K in keyof AnchorSealerSettings]: AnchorSealerSettings[K] } = { ANCHOR_ENABLED: true, ANCHOR_BLOCK_ENTRIES_MAX: 1, ANCHOR_BLOCK_INTERVAL_MS: 1, ANCHOR_POLL_MS: 10, ANCHOR_QUORUM: undefined };
-  let kafka: Kafka;
-  let producer: Producer;
+  let parties: AnchorParties;
   let centralDatabase: FreshDatabase;
   let central: Pool;
-  let centralKey: CentralBankKey;
   let sealer: AnchorSealer;
-  let collector: AnchorEndorsementsConsumer;
-  const banks: Bank[] = [];
+  let banks: AnchorBank[] = [];
   let nextBatchId = 1;
 
   async function commit(command: Command): Promise<bigint> {
@@ -67,7 +47,7 @@ describe('a mistaken refusal is re-evaluated; a real one stays', () => {
     return BigInt(sequence);
   }
 
-  const load = (bank: Bank, commandId: string, amount: bigint): Command => ({
+  const load = (bank: AnchorBank, commandId: string, amount: bigint): Command => ({
     commandId,
     type: 'ledger.load',
     operatorId: bank.id,
@@ -78,7 +58,7 @@ describe('a mistaken refusal is re-evaluated; a real one stays', () => {
   const auditRecord = (commandId: string): Command => ({ commandId, type: 'ledger.audit-record', operatorId: null, debit: null, credit: null, amount: null });
 
   /** The bank's side of a load: asked for (pending), or applied with its result (accepted, in the wallet's history). */
-  async function bookLoad(bank: Bank, commandId: string, amount: bigint, sequence: bigint | null, recordedAmount = amount): Promise<void> {
+  async function bookLoad(bank: AnchorBank, commandId: string, amount: bigint, sequence: bigint | null, recordedAmount = amount): Promise<void> {
     await bank.pool.query(
       `insert into ledger_requests (kind, request_id, wallet_id, amount, command_id, status, sequence, decided_at)
        values ('load', $1, $2, $3, $1, $4, $5, case when $5::bigint is null then null else now() end)
@@ -121,51 +101,16 @@ describe('a mistaken refusal is re-evaluated; a real one stays', () => {
   }
 
   beforeAll(async () => {
-    kafka = createKafka({ brokers: kafkaBrokersOf(env), clientId: `test-refusal-retry-${suffix}` });
-    producer = await createProducer(kafka);
-    centralDatabase = await freshDatabase('refusal_retry_central');
-    central = new Pool({ connectionString: centralDatabase.url, max: 6 });
-    await runMigrations(central, path.join(repoRoot(), 'apps/central-bank/migrations'));
-    centralKey = await loadOrCreateCentralBankKey(central);
-    for (const letter of ['a', 'b']) {
-      const id = `bank-${letter}${suffix}`;
-      const database = await freshDatabase(`refusal_retry_bank_${letter}`);
-      const pool = new Pool({ connectionString: database.url, max: 4 });
-      await runMigrations(pool, path.join(repoRoot(), 'apps/commercial-bank/migrations'));
-      const key = await loadOrCreateOperatorKey(pool, id);
-      const walletId = `w${letter}${suffix}`;
-      await central.query(`insert into operators (id, name, kind, public_key, reserve_ratio_bps, issue_quota_auto) values ($1, $1, 'bank', $2, 10000, 0)`, [id, Buffer.from(key.publicKey)]);
-      await central.query('insert into wallets (id, operator_id, wallet_class, public_key) values ($1, $2, 4, $3)', [walletId, id, Buffer.from(generateKeyPair().publicKey)]);
-      await pool.query(`insert into customers (id, name_sealed, phone_sealed) values ('c1', '\\x00', '\\x00')`);
-      await pool.query(`insert into wallets (id, customer_id, wallet_class, public_key, status, request_id, command_id) values ($1, 'c1', 4, $2, 'open', 'r1', 'open-1')`, [
-        walletId,
-        Buffer.from(generateKeyPair().publicKey),
-      ]);
-      const service = new EndorsementService(pool, producer, logger, key, { CENTRAL_BANK_PUBLIC_KEY: centralKey.publicKeyHex, ANCHOR_RECORDS_WAIT_MS: recordsWaitMs });
-      const consumer = new AnchorProposalsConsumer(kafka, logger, service, { BANK_ID: id, KAFKA_SESSION_TIMEOUT_MS: 10_000 });
-      banks.push({ id, database, pool, walletId, consumer });
-    }
-    await ensureTopics(kafka, [{ name: anchorEndorsementsTopic, partitions: 1 }, ...banks.map((b) => ({ name: operatorAnchorTopic(b.id), partitions: 1 }))]);
-    sealer = new AnchorSealer(central, kafka, producer, logger, centralKey, settings);
-    collector = new AnchorEndorsementsConsumer(central, kafka, logger, { ...settings, CONSUMER_GROUP_PREFIX: `test-refusal-retry-${suffix}` });
-    await collector.onApplicationBootstrap();
-    for (const bank of banks) await bank.consumer.onApplicationBootstrap();
+    parties = await startAnchorParties({ name: 'refusal-retry', suffix, settings, recordsWaitMs, logger });
+    ({ centralDatabase, central, sealer, banks } = parties);
   });
 
   afterAll(async () => {
-    await collector?.onModuleDestroy();
-    for (const bank of banks) {
-      await bank.consumer.onModuleDestroy();
-      await bank.pool.end();
-      await bank.database.drop();
-    }
-    await producer?.disconnect();
-    await central?.end();
-    await centralDatabase?.drop();
+    await parties?.stop();
   });
 
   it('a bank whose books were behind refuses, then endorses every block once they caught up, and the chain is final', async () => {
-    const [a, b] = banks as [Bank, Bank];
+    const [a, b] = banks as [AnchorBank, AnchorBank];
     // Block 0: a load of b's wallet that b's books hold; both endorse it.
     const first = await commit(load(b, `load-b-${suffix}`, 5_000n));
     await bookLoad(b, `load-b-${suffix}`, 5_000n, first);
@@ -211,7 +156,7 @@ describe('a mistaken refusal is re-evaluated; a real one stays', () => {
   });
 
   it('a block that became final without the bank is proposed to it again, and it endorses it late and keeps its entries', async () => {
-    const [a, b] = banks as [Bank, Bank];
+    const [a, b] = banks as [AnchorBank, AnchorBank];
     // One endorsement is enough from here on (the quorum is recorded with each block when it is sealed).
     settings.ANCHOR_QUORUM = 1;
     try {
@@ -251,7 +196,7 @@ describe('a mistaken refusal is re-evaluated; a real one stays', () => {
   });
 
   it('a block that contradicts the books stays refused and is not proposed again', async () => {
-    const [a, b] = banks as [Bank, Bank];
+    const [a, b] = banks as [AnchorBank, AnchorBank];
     // The ledger moved 900 fen to a's wallet; a's books say 800: a real contradiction.
     const sequence = await commit(load(a, `load-a-wrong-${suffix}`, 900n));
     await bookLoad(a, `load-a-wrong-${suffix}`, 900n, sequence, 800n);
