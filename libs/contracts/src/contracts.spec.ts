@@ -1,7 +1,6 @@
 // Proves every message version keeps parsing its samples, round-trips through the wire form,
 // and that bad input (floats for money, unknown fields, unknown versions) is refused with a code.
 import {
-  ContractError,
   encodeMessage,
   issueRecallMessages,
   ledgerCommandMessages,
@@ -13,19 +12,10 @@ import {
   paymentV1,
   commandResultsV1,
 } from './index';
+import { contractErrorCodeOf } from './testing/contract-error-code';
 
 const all = [...ledgerCommandMessages, ...ledgerEventMessages, ...issueRecallMessages, diagnosticPingV1, diagnosticPongV1] as MessageDefinition<unknown>[];
 const registry = new MessageRegistry(all);
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ContractError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a ContractError');
-}
 
 describe('message samples', () => {
   for (const definition of all) {
@@ -51,7 +41,7 @@ describe('payment v1', () => {
 
   it('refuses an amount carried as a JSON number, a fraction, zero, or beyond int64', () => {
     for (const bad of [12345, '123.45', '0', '-5', '9223372036854775808', '0012']) {
-      expect(codeOf(() => registry.parse({ ...sample, amount: bad }))).toBe('MALFORMED');
+      expect(contractErrorCodeOf(() => registry.parse({ ...sample, amount: bad }))).toBe('MALFORMED');
     }
   });
 
@@ -61,11 +51,11 @@ describe('payment v1', () => {
   });
 
   it('refuses unknown fields, missing fields and bad signatures', () => {
-    expect(codeOf(() => registry.parse({ ...sample, extra: 1 }))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.parse({ ...sample, extra: 1 }))).toBe('MALFORMED');
     const { payeeWalletId: _omitted, ...missing } = sample;
-    expect(codeOf(() => registry.parse(missing))).toBe('MALFORMED');
-    expect(codeOf(() => registry.parse({ ...sample, signature: 'AB'.repeat(64) }))).toBe('MALFORMED');
-    expect(codeOf(() => registry.parse({ ...sample, signature: 'ab'.repeat(63) }))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.parse(missing))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.parse({ ...sample, signature: 'AB'.repeat(64) }))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.parse({ ...sample, signature: 'ab'.repeat(63) }))).toBe('MALFORMED');
   });
 
   it('names the offending field in the error', () => {
@@ -75,11 +65,11 @@ describe('payment v1', () => {
 
 describe('registry', () => {
   it('tells an unknown version from an unknown type, and refuses non-JSON and oversized input', () => {
-    expect(codeOf(() => registry.parse({ ...paymentV1.samples[0], version: 99 }))).toBe('UNKNOWN_VERSION');
-    expect(codeOf(() => registry.parse({ type: 'ledger.teleport', version: 1 }))).toBe('UNKNOWN_TYPE');
-    expect(codeOf(() => registry.decode('{not json'))).toBe('MALFORMED');
-    expect(codeOf(() => registry.decode('[]'))).toBe('MALFORMED');
-    expect(codeOf(() => registry.decode('x'.repeat(300 * 1024)))).toBe('TOO_LARGE');
+    expect(contractErrorCodeOf(() => registry.parse({ ...paymentV1.samples[0], version: 99 }))).toBe('UNKNOWN_VERSION');
+    expect(contractErrorCodeOf(() => registry.parse({ type: 'ledger.teleport', version: 1 }))).toBe('UNKNOWN_TYPE');
+    expect(contractErrorCodeOf(() => registry.decode('{not json'))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.decode('[]'))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.decode('x'.repeat(300 * 1024)))).toBe('TOO_LARGE');
   });
 
   it('refuses two definitions of the same type and version', () => {

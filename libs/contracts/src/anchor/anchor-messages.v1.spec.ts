@@ -1,18 +1,9 @@
 // Proves every anchor message version parses its samples and re-encodes them unchanged, and refuses amounts as JSON numbers, unknown fields and oversized blocks.
-import { ContractError, encodeMessage, MessageDefinition, MessageRegistry } from '../index';
+import { encodeMessage, MessageDefinition, MessageRegistry } from '../index';
 import { anchorBlockEntriesMax, anchorBlockProposalV1, anchorMessages } from './anchor-messages.v1';
+import { contractErrorCodeOf } from '../testing/contract-error-code';
 
 const registry = new MessageRegistry(anchorMessages as unknown as MessageDefinition<unknown>[]);
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ContractError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a ContractError');
-}
 
 describe('anchor messages v1', () => {
   for (const definition of anchorMessages as unknown as MessageDefinition<object>[]) {
@@ -27,9 +18,9 @@ describe('anchor messages v1', () => {
   it('refuses an amount as a JSON number, an unknown field, and more leaves than a block may hold', () => {
     const sample = anchorBlockProposalV1.samples[0] as { entries: { index: number; entry: Record<string, unknown> }[]; leafHashes: string[] };
     const withNumber = { ...sample, entries: [{ ...sample.entries[0], entry: { ...sample.entries[0].entry, amount: 50000 } }] };
-    expect(codeOf(() => registry.parse(withNumber))).toBe('MALFORMED');
-    expect(codeOf(() => registry.parse({ ...sample, extra: true }))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.parse(withNumber))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.parse({ ...sample, extra: true }))).toBe('MALFORMED');
     const tooMany = { ...sample, leafHashes: Array.from({ length: anchorBlockEntriesMax + 1 }, () => '11'.repeat(32)) };
-    expect(codeOf(() => registry.parse(tooMany))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.parse(tooMany))).toBe('MALFORMED');
   });
 });

@@ -1,24 +1,15 @@
 // Proves the binary block proposal (v2) decodes its samples and re-encodes them byte for byte, that its framing can never be taken for JSON, and that malformed framing or bodies (cut short, bytes left over, leaves over the limit, entries out of order, an unknown version) are refused with a stable code.
-import { ContractError, MessageRegistry, type MessageDefinition } from '../index';
+import { MessageRegistry, type MessageDefinition } from '../index';
 import { anchorBlockEntriesMax, anchorBlockProposalV1 } from './anchor-messages.v1';
 import { anchorBinaryMessages, anchorBlockProposalV2, type AnchorBlockProposalV2 } from './anchor-messages.v2';
 import { binaryPrefix, BinaryMessageRegistry, isBinaryMessage } from './binary-message';
 import { isTransientRefusal } from './anchor-refusal-codes';
+import { contractErrorCodeOf } from '../testing/contract-error-code';
 
 const registry = new BinaryMessageRegistry([...anchorBinaryMessages] as never);
 const fromHex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'hex'));
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const sample = fromHex(anchorBlockProposalV2.samples[0]!);
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ContractError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a ContractError');
-}
 
 describe('anchor.block-proposal v2 (binary)', () => {
   it('decodes every sample and re-encodes it byte for byte', () => {
@@ -43,16 +34,16 @@ describe('anchor.block-proposal v2 (binary)', () => {
     expect(isBinaryMessage(sample)).toBe(true);
     expect(isBinaryMessage(Buffer.from(JSON.stringify(anchorBlockProposalV1.samples[0])))).toBe(false);
     const json = new MessageRegistry([anchorBlockProposalV1] as MessageDefinition<unknown>[]);
-    expect(codeOf(() => json.decode(Buffer.from(sample)))).toBe('MALFORMED');
-    expect(codeOf(() => registry.decode(Buffer.from(JSON.stringify(anchorBlockProposalV1.samples[0]))))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => json.decode(Buffer.from(sample)))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.decode(Buffer.from(JSON.stringify(anchorBlockProposalV1.samples[0]))))).toBe('MALFORMED');
   });
 
   it('refuses bytes cut short, bytes left over, and an unknown version or type', () => {
-    expect(codeOf(() => registry.decode(sample.subarray(0, sample.length - 1)))).toBe('MALFORMED');
-    expect(codeOf(() => registry.decode(Uint8Array.from([...sample, 0])))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.decode(sample.subarray(0, sample.length - 1)))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.decode(Uint8Array.from([...sample, 0])))).toBe('MALFORMED');
     const body = sample.subarray(binaryPrefix('anchor.block-proposal', 2).length);
-    expect(codeOf(() => registry.decode(Uint8Array.from([...binaryPrefix('anchor.block-proposal', 9), ...body])))).toBe('UNKNOWN_VERSION');
-    expect(codeOf(() => registry.decode(Uint8Array.from([...binaryPrefix('anchor.something', 2), ...body])))).toBe('UNKNOWN_TYPE');
+    expect(contractErrorCodeOf(() => registry.decode(Uint8Array.from([...binaryPrefix('anchor.block-proposal', 9), ...body])))).toBe('UNKNOWN_VERSION');
+    expect(contractErrorCodeOf(() => registry.decode(Uint8Array.from([...binaryPrefix('anchor.something', 2), ...body])))).toBe('UNKNOWN_TYPE');
   });
 
   it('refuses more leaves than a block may hold, entries out of order, and a message over the size limit', () => {
@@ -64,10 +55,10 @@ describe('anchor.block-proposal v2 (binary)', () => {
     const leafCountOffset = sample.length - (2 + 4 + 140) - 64 - 2;
     expect(new DataView(bytes.buffer).getUint16(leafCountOffset)).toBe(2);
     new DataView(bytes.buffer).setUint16(leafCountOffset, anchorBlockEntriesMax + 1);
-    expect(codeOf(() => registry.decode(bytes))).toBe('MALFORMED');
+    expect(contractErrorCodeOf(() => registry.decode(bytes))).toBe('MALFORMED');
     const twoEntries = { ...body, entries: [body.entries[0]!, { index: 0, entry: body.entries[0]!.entry }] };
     expect(() => anchorBlockProposalV2.encode(twoEntries)).toThrow(/out of order/);
-    expect(codeOf(() => registry.decode(new Uint8Array(300 * 1024)))).toBe('TOO_LARGE');
+    expect(contractErrorCodeOf(() => registry.decode(new Uint8Array(300 * 1024)))).toBe('TOO_LARGE');
   });
 
   it('names the refusal codes that may be re-evaluated', () => {
