@@ -21,7 +21,6 @@
  *        --block-entries N (ANCHOR_BLOCK_ENTRIES_MAX, 400) --block-interval-ms N (200)
  *        --rounds N (3) --dry-run (print, do not write BENCHMARKS.md / bench-results/anchor.json)
  */
-import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey, randomBytes, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -50,6 +49,7 @@ import { AnchorSealer, type AnchorSealerSettings } from '../apps/central-bank/sr
 import { anchorPollMsDefault } from '../apps/central-bank/src/central-bank.settings';
 import { AnchorEndorsementsConsumer } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
 import { loadOrCreateCentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
+import { startReadyProcess } from '@cbdc/testing';
 import { positiveIntFlag as flag } from './bench-args';
 import { upsertBenchmarkSection } from './benchmarks-md';
 import { parseEnvFile } from './system-processes';
@@ -64,7 +64,6 @@ const blockIntervalMs = flag('block-interval-ms', 200);
 const rounds = flag('rounds', 3);
 /** The child process's mode: run the stand-in operators described by BENCH_ANCHOR_ENDORSERS. */
 const endorsersChildFlag = '--endorsers-child';
-const endorsersChildReadyTimeoutMs = 60_000;
 /** The stand-in operators' scheduling priority (19: the lowest), see spawnEndorsers. */
 const endorsersNiceness = 19;
 const dryRun = process.argv.includes('--dry-run');
@@ -309,29 +308,11 @@ interface EndorsersSpec {
 /** Starts the stand-in operators in a child process; resolves once they have joined, to a stop function. */
 async function spawnEndorsers(spec: EndorsersSpec): Promise<() => Promise<void>> {
   // The child inherits the Kafka settings and credentials of this process's environment.
-  const child = spawn(process.execPath, [__filename, endorsersChildFlag], {
-    env: { ...process.env, BENCH_ANCHOR_ENDORSERS: JSON.stringify(spec) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const endorsers = await startReadyProcess({ name: 'the bench endorsers', args: [__filename, endorsersChildFlag], env: { BENCH_ANCHOR_ENDORSERS: JSON.stringify(spec) } });
   // The operators' checks run on the operators' own machines in production; on this one they get
   // only the CPU the central bank leaves idle, so their work is not counted as the sealer's cost.
-  setPriority(child.pid!, endorsersNiceness);
-  await new Promise<void>((resolveReady, rejectReady) => {
-    const timer = setTimeout(() => rejectReady(new Error('bench endorsers did not start in time')), endorsersChildReadyTimeoutMs);
-    child.once('exit', (code) => rejectReady(new Error(`bench endorsers exited (${code}) before they were ready`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString('utf8').includes('ready')) {
-        clearTimeout(timer);
-        resolveReady();
-      }
-    });
-  });
-  return async () => {
-    if (child.exitCode !== null) throw new Error(`bench endorsers exited early (${child.exitCode})`);
-    const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
-    child.kill('SIGTERM');
-    await exited;
-  };
+  setPriority(endorsers.child.pid!, endorsersNiceness);
+  return () => endorsers.stop();
 }
 
 /** The child process: the stand-in operators of one sealer-on round, until SIGTERM. */

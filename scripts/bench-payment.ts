@@ -21,7 +21,6 @@
  * Flags: --rate N (payments per second, default 20) --seconds N (30) --wallets N (payer wallets, 40)
  *        --port N (the bank's port; default a free one)
  */
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +29,7 @@ import { Pool } from 'pg';
 import { creditReserveMessage, issueMessage, operatorEventsTopic, registerOperatorMessage, registerWalletMessage, type KeyedMessage } from '@cbdc/contracts';
 import { generateKeyPairFast, signFast, toHex } from '@cbdc/crypto';
 import { consumerLimitsDefault, createKafka, createLogger, createPool, createProducer, ensureTopics, runMigrations } from '@cbdc/platform';
-import { appEntry, startApp, type AppProcess } from '@cbdc/testing';
+import { appEntry, startApp, startReadyProcess, type AppProcess, type ReadyProcess } from '@cbdc/testing';
 import { BankApi, createWalletKeys, signPayment, type SignedPaymentBody, type WalletKeys } from '@cbdc/wallet-sdk';
 import { ledgerEngineSettingsDefault } from '../apps/central-bank/src/ledger-engine/ledger-engine';
 import { positiveIntFlag as flag } from './bench-args';
@@ -95,40 +94,6 @@ async function waitUntil(what: string, check: () => Promise<boolean>): Promise<v
   }
 }
 
-/** How long the engine process may take to join its group and say `ready`. */
-const engineReadyTimeoutMs = 60_000;
-
-interface EngineProcess {
-  stop(): Promise<void>;
-}
-
-/**
- * The ledger engine alone in a process of its own (the compiled `engine-process` entry the crash
- * tests use), settings from `env` plus this process's environment (the stack's Kafka login).
- */
-async function startEngineProcess(env: Record<string, string>): Promise<EngineProcess> {
-  const entry = join(root, 'dist', 'apps', 'central-bank', 'src', 'ledger-engine', 'testing', 'engine-process.js');
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolveReady, rejectReady) => {
-    const timer = setTimeout(() => rejectReady(new Error('the engine process did not start in time')), engineReadyTimeoutMs);
-    child.once('exit', (code) => rejectReady(new Error(`the engine process exited (${code}) before it was ready`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString('utf8').includes('ready')) {
-        clearTimeout(timer);
-        resolveReady();
-      }
-    });
-  });
-  return {
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const stackDir = process.env.STACK_DIR ?? join(root, '.stack');
   const env = parseEnvFile(readFileSync(join(stackDir, 'env'), 'utf8'));
@@ -150,7 +115,7 @@ async function main(): Promise<void> {
   const kafka = createKafka({ brokers, clientId: 'bench-payment', logger });
   const topic = `bench.payment.ledger-commands.${suffix}`;
   const keysFile = join(tmpdir(), `cbdc-${bankId}-api-keys.json`);
-  let engine: EngineProcess | null = null;
+  let engine: ReadyProcess | null = null;
   let bank: AppProcess | null = null;
   try {
     await runMigrations(central, join(root, 'apps', 'central-bank', 'migrations'));
@@ -162,14 +127,19 @@ async function main(): Promise<void> {
     ]);
     const centralBank = generateKeyPairFast();
     const otherBank = generateKeyPairFast();
-    engine = await startEngineProcess({
-      ENGINE_DATABASE_URL: urlOf(databases.central),
-      KAFKA_BROKERS: env.KAFKA_BROKERS!,
-      ENGINE_TOPIC: topic,
-      ENGINE_PARTITIONS: '1',
-      ENGINE_GROUP: `bench-payment-${suffix}`,
-      ENGINE_CENTRAL_BANK_PUBLIC_KEY: toHex(centralBank.publicKey),
-      ENGINE_BATCH_SIZE: String(ledgerEngineSettingsDefault.batchSizeMax),
+    // The engine alone in a process of its own (the crash tests' compiled engine-process entry).
+    engine = await startReadyProcess({
+      name: 'the engine process',
+      args: [join(root, 'dist', 'apps', 'central-bank', 'src', 'ledger-engine', 'testing', 'engine-process.js')],
+      env: {
+        ENGINE_DATABASE_URL: urlOf(databases.central),
+        KAFKA_BROKERS: env.KAFKA_BROKERS!,
+        ENGINE_TOPIC: topic,
+        ENGINE_PARTITIONS: '1',
+        ENGINE_GROUP: `bench-payment-${suffix}`,
+        ENGINE_CENTRAL_BANK_PUBLIC_KEY: toHex(centralBank.publicKey),
+        ENGINE_BATCH_SIZE: String(ledgerEngineSettingsDefault.batchSizeMax),
+      },
     });
     const port = portFlag ?? (await freePort());
     bank = startApp({

@@ -85,13 +85,63 @@ export function startApp(options: StartAppOptions): AppProcess {
       }
       throw new Error(`${options.name} was not healthy within ${timeoutMs} ms (last: ${last}):\n${output()}`);
     },
-    async stop() {
-      if (!isRunning()) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), appStopTimeoutMs);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child),
   };
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within appStopTimeoutMs. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), appStopTimeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export const readyProcessTimeoutMsDefault = 60_000;
+
+export interface StartReadyProcessOptions {
+  /** A name for messages. */
+  name: string;
+  /** Arguments of node: the entry (and its flags, or `--import tsx` before a .ts entry). */
+  args: string[];
+  /** Added to the parent's environment. */
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+export interface ReadyProcess {
+  readonly child: ChildProcess;
+  /** SIGTERM, then SIGKILL if it has not exited in time. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a node process of this repository (from its root) that prints `ready` on stdout once it
+ * serves (the engine process of the crash test and the benchmarks, bench:anchor's operators), and
+ * resolves then; rejects if it exits first or takes longer than the timeout (and stops it).
+ */
+export async function startReadyProcess(options: StartReadyProcessOptions): Promise<ReadyProcess> {
+  const child = spawn(process.execPath, options.args, { cwd: repoRoot(), env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const timeoutMs = options.readyTimeoutMs ?? readyProcessTimeoutMsDefault;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${options.name} did not say ready within ${timeoutMs} ms`)), timeoutMs);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`${options.name} exited (${signal ?? code}) before it was ready`));
+      });
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString('utf8').includes('ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { child, stop: () => stopChild(child) };
 }

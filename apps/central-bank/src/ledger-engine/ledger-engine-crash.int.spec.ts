@@ -1,16 +1,19 @@
 // Proves that killing the ledger engine's process (SIGKILL) in the middle of a backlog, again and
 // again, loses no payment and applies none twice: after restarts every payment is decided exactly
 // once and every balance equals its start plus what the accepted payments say.
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { KeyedMessage, paymentMessage, registerOperatorMessage, registerWalletMessage, creditReserveMessage, issueMessage, loadMessage } from '@cbdc/contracts';
 import { generateKeyPairFast, toHex, walletIdFromPublicKey } from '@cbdc/crypto';
 import { createKafka, createPool, createProducer, ensureTopics, runMigrations } from '@cbdc/platform';
-import { freshDatabase, FreshDatabase, kafkaBrokersOf, repoRoot, testStackEnv, uniqueSuffix, waitFor } from '@cbdc/testing';
+import { freshDatabase, FreshDatabase, kafkaBrokersOf, startReadyProcess, testStackEnv, uniqueSuffix, waitFor } from '@cbdc/testing';
 
 jest.setTimeout(420_000);
+
+/** How long the engine process (tsx compiling it on a loaded machine) may take to say ready. */
+const engineReadyTimeoutMs = 120_000;
 
 const walletCount = 50;
 const paymentCount = 20_000;
@@ -30,12 +33,12 @@ describe('ledger engine killed mid-batch', () => {
   let producer: Producer;
   let engine: ChildProcess | null = null;
 
-  function startEngine(): Promise<void> {
+  async function startEngine(): Promise<void> {
     // One process (node with tsx's loader), so SIGKILL really kills the engine: no child survives.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'testing', 'engine-process.ts')], {
-      cwd: repoRoot(),
+    const started = await startReadyProcess({
+      name: 'the engine process',
+      args: ['--import', 'tsx', path.join(__dirname, 'testing', 'engine-process.ts')],
       env: {
-        ...process.env,
         ENGINE_DATABASE_URL: database.url,
         KAFKA_BROKERS: brokers.join(','),
         ENGINE_TOPIC: topic,
@@ -43,15 +46,9 @@ describe('ledger engine killed mid-batch', () => {
         ENGINE_CENTRAL_BANK_PUBLIC_KEY: toHex(centralBank.publicKey),
         ENGINE_BATCH_SIZE: '300',
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      readyTimeoutMs: engineReadyTimeoutMs,
     });
-    engine = child;
-    return new Promise((resolve, reject) => {
-      child.stdout!.on('data', (data: Buffer) => {
-        if (data.toString().includes('ready')) resolve();
-      });
-      child.on('exit', (code, signal) => reject(new Error(`engine exited early (${signal ?? code})`)));
-    });
+    engine = started.child;
   }
 
   async function send(messages: readonly KeyedMessage[]): Promise<void> {
