@@ -5,6 +5,7 @@ import { AnchorDecodingError, decodeBlockHeader, decodeEntry } from './anchor-de
 import { AnchorEntry, encodeEntry, entryEncoding, entryHash } from './entry-encoding';
 import { buildBlockHeader, encodeBlockHeader, genesisPreviousHash } from './block-header';
 import { sha256 } from './sha256';
+import { arbitraryAnchorEntry } from './testing/arbitrary-entry';
 
 const entry: AnchorEntry = {
   sequence: 42n,
@@ -18,22 +19,7 @@ const entry: AnchorEntry = {
   attributes: { factsSha256: 'ab'.repeat(32), operatorId: 'bank-a' },
 };
 
-const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 });
-const unsigned = fc.bigInt({ min: 0n, max: 2n ** 63n - 1n });
-const arbitraryEntry = fc.record(
-  {
-    sequence: unsigned,
-    commandId: text,
-    kind: text,
-    debit: text,
-    credit: text,
-    amount: unsigned,
-    batchId: unsigned,
-    committedAt: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-    attributes: fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,20}$/), fc.string({ unit: 'grapheme', maxLength: 60 }), { maxKeys: 5 }),
-  },
-  { requiredKeys: ['sequence', 'commandId', 'kind', 'debit', 'credit', 'amount', 'committedAt', 'attributes'] },
-);
+const arbitraryEntry = arbitraryAnchorEntry({ attributesRequired: true });
 
 describe('decodeEntry', () => {
   it('gives back the encoded entry, and entryEncoding gives the bytes entryHash hashes', () => {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { CanonicalEncodingError, toHex } from '@cbdc/crypto';
 import { AnchorEntry, encodeEntry, entryHash } from './entry-encoding';
+import { arbitraryAnchorEntry } from './testing/arbitrary-entry';
 
 const entry: AnchorEntry = {
   sequence: 42n,
@@ -87,22 +88,7 @@ describe('refusals', () => {
 });
 
 describe('the fast path of entryHash', () => {
-  const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 });
-  const unsigned = fc.bigInt({ min: 0n, max: 2n ** 63n - 1n });
-  const arbitraryEntry = fc.record(
-    {
-      sequence: unsigned,
-      commandId: text,
-      kind: text,
-      debit: text,
-      credit: text,
-      amount: unsigned,
-      batchId: unsigned,
-      committedAt: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-      attributes: fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,20}$/), fc.string({ unit: 'grapheme', maxLength: 60 }), { maxKeys: 5 }),
-    },
-    { requiredKeys: ['sequence', 'commandId', 'kind', 'debit', 'credit', 'amount', 'committedAt'] },
-  );
+  const arbitraryEntry = arbitraryAnchorEntry({ attributesRequired: false });
 
   it('hashes exactly the bytes of the general encoding, and refuses what it refuses', () => {
     fc.assert(
