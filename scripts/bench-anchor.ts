@@ -47,7 +47,7 @@ import { startLedgerEngine } from '../apps/central-bank/src/ledger-engine/ledger
 import type { BatchStats } from '../apps/central-bank/src/ledger-engine/ledger-engine';
 import { AnchorSealer, type AnchorSealerSettings } from '../apps/central-bank/src/anchor/anchor-sealer.service';
 import { anchorPollMsDefault } from '../apps/central-bank/src/central-bank.settings';
-import { AnchorEndorsementsConsumer } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
+import { AnchorEndorsementsConsumer, endorsementsGroupId } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
 import { loadOrCreateCentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
 import { startReadyProcess } from '@cbdc/testing';
 import { positiveIntFlag as flag } from './bench-args';
@@ -223,6 +223,7 @@ async function runOnce(label: string, sealerOn: boolean, env: Record<string, str
         centralBankPublicKeyHex: toHex(centralBankKey.publicKey),
       });
       stops.push(stopEndorsers);
+      await skipEarlierEndorsements(kafka, `bench-anchor-${suffix}`);
       const collector = new AnchorEndorsementsConsumer(pool, kafka, logger, { ...settings, CONSUMER_GROUP_PREFIX: `bench-anchor-${suffix}` });
       await collector.onApplicationBootstrap();
       stops.push(() => collector.onModuleDestroy());
@@ -297,6 +298,27 @@ async function runOnce(label: string, sealerOn: boolean, env: Record<string, str
     await pool.end();
     await adminDb.query(`drop database if exists ${databaseName} with (force)`).catch(() => undefined);
     await adminDb.end();
+  }
+}
+
+/**
+ * Starts the round's collector group at the end of the endorsements topic. The topic is the
+ * stack's and keeps every earlier run's endorsements; a new group would read them all, look each
+ * one up and warn of a block this round's database never sealed (thousands of lines a round,
+ * more with every run), and that work was counted as the sealer's cost.
+ */
+async function skipEarlierEndorsements(kafka: Kafka, groupPrefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(anchorEndorsementsTopic);
+    await admin.setOffsets({
+      groupId: endorsementsGroupId(groupPrefix),
+      topic: anchorEndorsementsTopic,
+      partitions: ends.map((end) => ({ partition: end.partition, offset: end.high })),
+    });
+  } finally {
+    await admin.disconnect();
   }
 }
 

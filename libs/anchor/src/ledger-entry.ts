@@ -29,14 +29,20 @@ export interface LedgerEntryRow {
   factsSha256: string | null;
 }
 
+/** The columns of `ledgerEntrySqlColumns` that come from the command row (`ledger_commands c`) alone. */
+export const ledgerCommandSqlColumns = `c.sequence::text as sequence, c.command_id, c.command_type, c.operator_id, c.debit_account, c.credit_account,
+  c.amount::text as amount, c.large_value, c.batch_id::text as batch_id,
+  case when c.facts is null then null else encode(sha256(convert_to(c.facts::text, 'UTF8')), 'hex') end as facts_sha256`;
+
+/** A batch's commit time as the anchor binds it: epoch milliseconds, as text, over `ledger_batches b`. */
+export const batchCommittedAtMsSql = `floor(extract(epoch from b.committed_at) * 1000)::bigint::text`;
+
 /**
  * The SELECT list (over `ledger_commands c join ledger_batches b on b.id = c.batch_id`) whose
  * columns `ledgerEntryFromSqlRow` reads. Shared so every reader hashes the same values.
  */
-export const ledgerEntrySqlColumns = `c.sequence::text as sequence, c.command_id, c.command_type, c.operator_id, c.debit_account, c.credit_account,
-  c.amount::text as amount, c.large_value, c.batch_id::text as batch_id,
-  floor(extract(epoch from b.committed_at) * 1000)::bigint::text as committed_at_ms,
-  case when c.facts is null then null else encode(sha256(convert_to(c.facts::text, 'UTF8')), 'hex') end as facts_sha256`;
+export const ledgerEntrySqlColumns = `${ledgerCommandSqlColumns},
+  ${batchCommittedAtMsSql} as committed_at_ms`;
 
 /** A row as node-postgres returns the columns of `ledgerEntrySqlColumns`. */
 export interface LedgerEntrySqlRow {

@@ -35,6 +35,11 @@ export type AnchorAnswer = { kind: 'endorsement'; body: AnchorEndorsementV1 } | 
 /** What became of one answer, for the logs and the tests. */
 export type AnchorAnswerOutcome = 'stored' | 'final' | 'duplicate' | 'unknown-block' | 'bad-signature' | 'refusal';
 
+/** The collector's consumer group under a prefix (CONSUMER_GROUP_PREFIX). */
+export function endorsementsGroupId(prefix: string): string {
+  return `${prefix}.anchor-endorsements`;
+}
+
 @Injectable()
 export class AnchorEndorsementsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer: BatchConsumer | undefined;
@@ -51,7 +56,7 @@ export class AnchorEndorsementsConsumer implements OnApplicationBootstrap, OnMod
     if (!this.settings.ANCHOR_ENABLED) return;
     this.consumer = await startBatchConsumer({
       kafka: this.kafka,
-      groupId: `${this.settings.CONSUMER_GROUP_PREFIX}.anchor-endorsements`,
+      groupId: endorsementsGroupId(this.settings.CONSUMER_GROUP_PREFIX),
       topics: [anchorEndorsementsTopic],
       handler: (messages) => this.handle(messages),
       logger: this.logger,

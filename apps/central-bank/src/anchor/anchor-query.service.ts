@@ -11,7 +11,7 @@ import { PG_POOL } from '@cbdc/platform';
 import { CENTRAL_BANK_KEY, CENTRAL_BANK_SETTINGS } from '../central-bank.tokens';
 import type { CentralBankKey } from '../keys/central-bank-key';
 import { AnchorSealer, type AnchorSealerSettings } from './anchor-sealer.service';
-import { blockAt, blockHolding, blocksFrom, endorsementsOf, entriesBetween, operatorKeys, refusals, sequenceOfCommand, type RefusalRow, type StoredBlock } from './anchor-store';
+import { blockAt, blockHolding, blocksFrom, endorsementsOf, operatorKeys, refusals, SealableEntryReader, sequenceOfCommand, type RefusalRow, type StoredBlock } from './anchor-store';
 
 /** A block as the API shows it: the wire block, and whether a quorum endorsed it yet. */
 export type BlockView = WireBlock & { final: boolean; finalAt: string | null };
@@ -24,6 +24,9 @@ export const exportChunkBlocks = 200;
 
 @Injectable()
 export class AnchorQueryService {
+  /** Reads a block's entries to prove; remembers batch times and wallet operators. */
+  private readonly entries = new SealableEntryReader();
+
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CENTRAL_BANK_KEY) private readonly key: CentralBankKey,
@@ -44,7 +47,7 @@ export class AnchorQueryService {
   async entryProof(sequence: bigint): Promise<EntryProofView | undefined> {
     const block = await blockHolding(this.pool, sequence);
     if (block === undefined) return undefined;
-    const entries = (await entriesBetween(this.pool, block.header.firstSequence - 1n, block.header.lastSequence, block.header.entryCount)).map((e) => e.entry);
+    const entries = (await this.entries.between(this.pool, block.header.firstSequence - 1n, block.header.lastSequence, block.header.entryCount)).map((e) => e.entry);
     const index = entries.findIndex((entry) => entry.sequence === sequence);
     if (index < 0) return undefined;
     const tree = buildMerkleTree(entries.map(entryHash));
@@ -68,7 +71,7 @@ export class AnchorQueryService {
     for (let from = 0n; ; ) {
       const chunk = await blocksFrom(this.pool, from, exportChunkBlocks);
       for (const block of chunk) {
-        const entries = await entriesBetween(this.pool, block.header.firstSequence - 1n, block.header.lastSequence, Number.MAX_SAFE_INTEGER);
+        const entries = await this.entries.between(this.pool, block.header.firstSequence - 1n, block.header.lastSequence, Number.MAX_SAFE_INTEGER);
         blocks.push(blockToWire({ ...block, endorsements: await endorsementsOf(this.pool, block.header.height), entries: entries.map((e) => e.entry), quorum: block.quorum }));
       }
       if (chunk.length < exportChunkBlocks) break;

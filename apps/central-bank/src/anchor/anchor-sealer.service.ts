@@ -47,12 +47,12 @@ import { nextArrivalRate, nextReproposal, nextTickDelayMs, reproposeDelayMs, typ
 import {
   blockAt,
   endorsementsOf,
-  entriesBetween,
   heightsToSend,
   insertBlock,
   lastBlock,
   operatorKeys,
   refusedToPropose,
+  SealableEntryReader,
   type SealableEntry,
   type StoredBlock,
 } from './anchor-store';
@@ -96,6 +96,8 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private running: Promise<void> | undefined;
   private readonly watermark = new SealingWatermark();
+  /** Reads the entries to seal; remembers batch times and wallet operators while this process runs. */
+  private readonly entries = new SealableEntryReader();
   private lastSealAtMs = 0;
   private lastRetryAtMs = 0;
   /** The last block sealed, kept in memory while this process is the sealer (the only writer). */
@@ -230,7 +232,7 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
       // fewer than a block's worth and the interval not over, there is nothing to seal yet, and
       // the database need not be asked.
       if (!due && watermark - after < BigInt(max)) break;
-      const entries = await entriesBetween(client, after, watermark, max);
+      const entries = await this.entries.between(client, after, watermark, max);
       // Only holes left, or fewer entries than the holes suggested and not due: wait for more.
       if (entries.length === 0 || (entries.length < max && !due)) break;
       operators ??= [...(await operatorKeys(client)).keys()];
@@ -323,7 +325,7 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
     const block = await blockAt(client, height);
     if (block === undefined) return undefined;
     const { header } = block;
-    const entries = await entriesBetween(client, header.firstSequence - 1n, header.lastSequence, header.entryCount);
+    const entries = await this.entries.between(client, header.firstSequence - 1n, header.lastSequence, header.entryCount);
     return { block, entries, encoded: encodeEntries(entries) };
   }
 

@@ -7,8 +7,9 @@
 import type { Pool, PoolClient } from 'pg';
 import {
   anchorEntryFromLedgerRow,
+  batchCommittedAtMsSql,
+  ledgerCommandSqlColumns,
   ledgerEntryFromSqlRow,
-  ledgerEntrySqlColumns,
   type AnchorEntry,
   type BlockHeader,
   type Endorsement,
@@ -112,32 +113,102 @@ export async function heightsToSend(db: Queryable, limit: number): Promise<{ pro
   return { propose, announce };
 }
 
-const entriesBetweenSql = `select ${ledgerEntrySqlColumns}, dw.operator_id as debit_wallet_operator, cw.operator_id as credit_wallet_operator
+const commandsBetweenSql = `select ${ledgerCommandSqlColumns}
   from ledger_commands c
-  join ledger_batches b on b.id = c.batch_id
-  left join wallets dw on c.debit_account like 'wallet:%' and dw.id = substr(c.debit_account, 8)
-  left join wallets cw on c.credit_account like 'wallet:%' and cw.id = substr(c.credit_account, 8)
   where c.sequence > $1 and c.sequence <= $2
   order by c.sequence
   limit $3`;
 
-/** The accepted entries with sequence in (after, through], in sequence order, at most `limit`. */
-export async function entriesBetween(db: Queryable, after: bigint, through: bigint, limit: number): Promise<SealableEntry[]> {
-  const result = await db.query<LedgerEntrySqlRow & { debit_wallet_operator: string | null; credit_wallet_operator: string | null }>({
-    // Named, so each connection parses it once; on the sealer's session (force_generic_plan, see
-    // AnchorSealer.prepareSession) it is not planned again either: planning this join cost about
-    // as much as executing it for a whole block (docs/decisions/0016-cheaper-sealing.md).
-    name: 'anchor-entries-between',
-    text: entriesBetweenSql,
-    values: [after.toString(), through.toString(), limit],
-  });
-  return result.rows.map((row) => {
-    const operators = new Set<string>();
-    for (const candidate of [row.operator_id, row.debit_wallet_operator, row.credit_wallet_operator, operatorOfAccount(row.debit_account), operatorOfAccount(row.credit_account)]) {
-      if (candidate !== null) operators.add(candidate);
+/** What the command rows leave out: the commit time of each batch, the operator of each wallet. */
+const lookupsSql = `select 'batch' as kind, b.id::text as key, ${batchCommittedAtMsSql} as value from ledger_batches b where b.id = any($1::bigint[])
+  union all
+  select 'wallet' as kind, w.id as key, w.operator_id as value from wallets w where w.id = any($2::text[])`;
+
+/** Wallet operators remembered at most; the map starts again when it would grow past this. */
+export const walletOperatorsCachedMax = 200_000;
+/** Batch commit times remembered at most (a block spans a few batches); likewise. */
+export const batchTimesCachedMax = 4_096;
+
+const walletPrefix = 'wallet:';
+
+type CommandRow = Omit<LedgerEntrySqlRow, 'committed_at_ms'>;
+
+/**
+ * Reads the accepted entries of a range with the operators each concerns
+ * (docs/decisions/0021-sealer-reads-commands-alone.md). The rows come from `ledger_commands`
+ * alone, by its sequence index; a batch's commit time and a wallet's operator are looked up once
+ * and remembered, where joining them cost two wallet probes and a batch probe per row (most of
+ * the query's time). Both are fixed once written: a batch's commit time is set when it commits,
+ * and a wallet keeps the operator it was opened at (nothing updates `wallets.operator_id`).
+ * The bytes hashed are those of `ledgerEntrySqlColumns`: the same columns, with the commit time
+ * from the same expression.
+ */
+export class SealableEntryReader {
+  private readonly walletOperators = new Map<string, string>();
+  private readonly batchTimes = new Map<string, string>();
+
+  constructor(private readonly limits: { walletsMax: number; batchesMax: number } = { walletsMax: walletOperatorsCachedMax, batchesMax: batchTimesCachedMax }) {}
+
+  /** The accepted entries with sequence in (after, through], in sequence order, at most `limit`. */
+  async between(db: Queryable, after: bigint, through: bigint, limit: number): Promise<SealableEntry[]> {
+    const result = await db.query<CommandRow>({
+      // Named, so each connection parses it once; on the sealer's session (force_generic_plan, see
+      // AnchorSealer.prepareSession) it is not planned again either (docs/decisions/0016-cheaper-sealing.md).
+      name: 'anchor-commands-between',
+      text: commandsBetweenSql,
+      values: [after.toString(), through.toString(), limit],
+    });
+    const { batchTimes, walletOperators } = await this.lookUp(db, result.rows);
+    const walletOperator = (account: string | null): string | null =>
+      account !== null && account.startsWith(walletPrefix) ? (walletOperators.get(account.slice(walletPrefix.length)) ?? null) : null;
+    return result.rows.map((row) => {
+      const committedAtMs = batchTimes.get(row.batch_id);
+      if (committedAtMs === undefined) throw new Error(`ledger batch ${row.batch_id} of entry ${row.sequence} not found`);
+      const operators = new Set<string>();
+      for (const candidate of [row.operator_id, walletOperator(row.debit_account), walletOperator(row.credit_account), operatorOfAccount(row.debit_account), operatorOfAccount(row.credit_account)]) {
+        if (candidate !== null) operators.add(candidate);
+      }
+      return { entry: anchorEntryFromLedgerRow(ledgerEntryFromSqlRow({ ...row, committed_at_ms: committedAtMs })), operators };
+    });
+  }
+
+  /**
+   * The commit times and wallet operators these rows need: what is remembered, and the rest in
+   * one round trip (then remembered). The answer is this call's own, so a concurrent call that
+   * starts the maps again cannot take anything from it.
+   */
+  private async lookUp(db: Queryable, rows: readonly CommandRow[]): Promise<{ batchTimes: Map<string, string>; walletOperators: Map<string, string> }> {
+    const batchTimes = new Map<string, string>();
+    const walletOperators = new Map<string, string>();
+    const missingBatches = new Set<string>();
+    const missingWallets = new Set<string>();
+    for (const row of rows) {
+      const time = this.batchTimes.get(row.batch_id);
+      if (time === undefined) missingBatches.add(row.batch_id);
+      else batchTimes.set(row.batch_id, time);
+      for (const account of [row.debit_account, row.credit_account]) {
+        if (account === null || !account.startsWith(walletPrefix)) continue;
+        const walletId = account.slice(walletPrefix.length);
+        const operator = this.walletOperators.get(walletId);
+        if (operator === undefined) missingWallets.add(walletId);
+        else walletOperators.set(walletId, operator);
+      }
     }
-    return { entry: anchorEntryFromLedgerRow(ledgerEntryFromSqlRow(row)), operators };
-  });
+    if (missingBatches.size === 0 && missingWallets.size === 0) return { batchTimes, walletOperators };
+    const found = await db.query<{ kind: 'batch' | 'wallet'; key: string; value: string }>({
+      name: 'anchor-entry-lookups',
+      text: lookupsSql,
+      values: [[...missingBatches], [...missingWallets]],
+    });
+    if (this.batchTimes.size + missingBatches.size > this.limits.batchesMax) this.batchTimes.clear();
+    if (this.walletOperators.size + missingWallets.size > this.limits.walletsMax) this.walletOperators.clear();
+    for (const row of found.rows) {
+      const [mine, remembered] = row.kind === 'batch' ? [batchTimes, this.batchTimes] : [walletOperators, this.walletOperators];
+      mine.set(row.key, row.value);
+      remembered.set(row.key, row.value);
+    }
+    return { batchTimes, walletOperators };
+  }
 }
 
 /** `vault:bank-a` and `reserve:bank-a` belong to bank-a; wallets are looked up, the rtgs account to no operator. */
