@@ -23,6 +23,17 @@ export interface StatementTimeView {
   readonly query: string;
 }
 
+/** How long after its batch committed each payment's anchor block became final (issue 5: p99 <= 2 s under the load test). */
+export interface BlockLagView {
+  /** Payments asked about (those answered settled). */
+  readonly payments: number;
+  /** Of them, in a final block when measured. */
+  readonly final: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
 export interface LedgerBatchesView {
   readonly batches: number;
   readonly perSecond: number;
@@ -74,6 +85,8 @@ export interface LoadtestResult {
   readonly ledgerBatches: LedgerBatchesView;
   /** The database statements that took the most time during the run (pg_stat_statements); null when not measured. */
   readonly topStatements?: readonly StatementTimeView[] | null;
+  /** The anchor's block lag over the measured step's settled payments (issue 5); absent in results written before it was measured. */
+  readonly blockLag?: BlockLagView;
   /** Passed: p99 within the bound, no error, every settled payment in the ledger, invariants hold. */
   readonly passed: boolean;
   readonly p99MaxMs: number;

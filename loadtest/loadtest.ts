@@ -26,6 +26,7 @@ import {
   expectStatus,
   http,
   invariantsHold,
+  blockLag,
   issue,
   resetStatementTimes,
   sleep,
@@ -44,6 +45,8 @@ const root = resolve(__dirname, '..', '..');
 const stepPauseMs = 5_000;
 /** How long the lifecycle waits after its run for loads and unloads to be decided by the ledger. */
 const decisionsWaitMs = 30_000;
+/** How long after the run the block lag waits for the last payments' blocks to become final. */
+const blockLagWaitMs = 30_000;
 /** A wallet starts each run with at least this many fen on top of what it will spend. */
 const balanceMarginFen = 10_000n;
 /** The lifecycle's treasury issues or recalls this often, alternating, per bank. */
@@ -453,12 +456,17 @@ async function main(): Promise<void> {
     const stepLedger = await settledInLedger(system, step.settledIds);
     const decided = await ledgerRequestsDecided(system, step.ledgerRequestIds);
     const invariants = await invariantsHold(system);
+    log('measuring the anchor block lag ...');
+    const lag = await blockLag(system, step.settledIds, blockLagWaitMs);
     const notes = [...step.notes];
     if (ledger.missing.length > 0) notes.push(`${ledger.missing.length} payments answered settled are not accepted in the ledger, e.g. ${ledger.missing.slice(0, 3).join(', ')}`);
     if (options.scenario === 'lifecycle') notes.push(`lifecycle loads and unloads on the ledger: ${decided.accepted} accepted, ${decided.rejected} rejected, ${decided.undecided} undecided after ${decisionsWaitMs / 1000} s`);
     notes.push(`wallets are class ${options.walletClass} (limits: balance cap ${limits.balanceCap}, daily ${limits.daily} fen); payments are 1..${retailAmountMaxFen} fen, so no class limit binds`);
     if (!durable) notes.push('PostgreSQL was NOT durable during this run (synchronous_commit or fsync off).');
     notes.push(`invariants: ${invariants.detail}`);
+    notes.push(
+      `anchor block lag (batch committed -> block final; issue 5's target p99 <= 2,000 ms): p50 ${lag.p50Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms, over ${lag.final} of ${lag.payments} settled payments final within ${blockLagWaitMs / 1000} s of the run's end`,
+    );
     const usage = step.usage;
     const passed = stepPassed(step, options.p99MaxMs) && stepLedger.missing.length === 0 && invariants.ok && (findMaxResult ? findMaxResult.maxRate !== null : true);
     const result: LoadtestResult = {
@@ -481,6 +489,7 @@ async function main(): Promise<void> {
       latencySplit: step.split,
       ledgerBatches: step.batches,
       topStatements: step.statements,
+      blockLag: lag,
       passed,
       p99MaxMs: options.p99MaxMs,
       ...(findMaxResult ? { findMax: findMaxResult } : {}),

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { Pool } from 'pg';
-import type { StatementTimeView } from './loadtest-report';
+import type { BlockLagView, StatementTimeView } from './loadtest-report';
 import { centralBankControlTopic, issueRecallRequestMessage } from '@cbdc/contracts';
 import { parseEnvFile } from '../scripts/system-processes';
 
@@ -240,6 +240,43 @@ export async function invariantsHold(system: SystemAccess): Promise<{ ok: boolea
     ok: supply.status === 200 && supply.json.ok === true && failed.length === 0,
     detail: `HTTP ${supply.status}; ${invariants.map((i) => `${i.invariant}: ${i.status}`).join(', ')}`,
   };
+}
+
+/** How often the block lag's wait looks for the run's last blocks to become final. */
+const blockLagPollMs = 250;
+
+/**
+ * The block lag of these payments (command ids), from the central bank's own records: its batch's
+ * commit time to its block's finality. Waits up to `waitMs` for the blocks of the run's last
+ * payments to be sealed and endorsed, then measures whatever is final.
+ */
+export async function blockLag(system: SystemAccess, commandIds: readonly string[], waitMs: number): Promise<BlockLagView> {
+  const ids = [...commandIds];
+  const finalCount = async (): Promise<number> => {
+    const result = await system.centralDb.query<{ n: number }>(
+      `select count(*)::int as n from ledger_commands c join anchor_blocks b on c.sequence between b.first_sequence and b.last_sequence
+       where c.command_id = any($1::text[]) and b.final_at is not null`,
+      [ids],
+    );
+    return result.rows[0]!.n;
+  };
+  const deadline = Date.now() + waitMs;
+  let final = await finalCount();
+  while (final < ids.length && Date.now() < deadline) {
+    await sleep(blockLagPollMs);
+    final = await finalCount();
+  }
+  const lag = await system.centralDb.query<{ p50: number | null; p99: number | null; max: number | null }>(
+    `select percentile_disc(0.5) within group (order by lag) as p50, percentile_disc(0.99) within group (order by lag) as p99, max(lag) as max
+     from (select extract(epoch from (b.final_at - lb.committed_at)) * 1000 as lag
+           from ledger_commands c join ledger_batches lb on lb.id = c.batch_id
+           join anchor_blocks b on c.sequence between b.first_sequence and b.last_sequence
+           where c.command_id = any($1::text[]) and b.final_at is not null) lags`,
+    [ids],
+  );
+  const row = lag.rows[0]!;
+  const ms = (value: number | null): number => (value === null ? 0 : Math.round(Number(value)));
+  return { payments: ids.length, final, p50Ms: ms(row.p50), p99Ms: ms(row.p99), maxMs: ms(row.max) };
 }
 
 /** True when the central bank's database commits durably (synchronous_commit on). */
