@@ -33,7 +33,6 @@ import { Pool } from 'pg';
 import type { Kafka, Producer } from 'kafkajs';
 import {
   anchorBlockProposalV2,
-  anchorEndorsementsTopic,
   anchorEndorsementV1,
   BinaryMessageRegistry,
   encodeMessage,
@@ -51,7 +50,7 @@ import { startLedgerEngine } from '../apps/central-bank/src/ledger-engine/ledger
 import type { BatchStats } from '../apps/central-bank/src/ledger-engine/ledger-engine';
 import { AnchorSealer, type AnchorSealerSettings } from '../apps/central-bank/src/anchor/anchor-sealer.service';
 import { anchorPollMsDefault } from '../apps/central-bank/src/central-bank.settings';
-import { AnchorEndorsementsConsumer, endorsementsGroupId } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
+import { AnchorEndorsementsConsumer } from '../apps/central-bank/src/anchor/anchor-endorsements.consumer';
 import { loadOrCreateCentralBankKey } from '../apps/central-bank/src/keys/central-bank-key';
 import { startReadyProcess } from '@cbdc/testing';
 import { positiveIntFlag as flag } from './bench-args';
@@ -153,6 +152,7 @@ async function startEndorser(
   key: Ed25519KeyPair,
   centralBankPublicKey: Uint8Array,
   checks: OperatorChecks,
+  endorsementsTopic: string,
   logger: Logger,
 ): Promise<BatchConsumer> {
   const registry = new BinaryMessageRegistry([anchorBlockProposalV2] as BinaryMessageDefinition<unknown>[]);
@@ -183,7 +183,7 @@ async function startEndorser(
         const endorsement = endorseBlockHeader(header, operatorId, key.privateKey);
         out.push({ key: operatorId, value: encodeMessage(anchorEndorsementV1, { operatorId, height: header.height.toString(), blockHash: toHex(hash), signature: toHex(endorsement.signature) }) });
       }
-      if (out.length > 0) await producer.send({ topic: anchorEndorsementsTopic, acks: -1, messages: out });
+      if (out.length > 0) await producer.send({ topic: endorsementsTopic, acks: -1, messages: out });
     },
   });
 }
@@ -214,11 +214,14 @@ async function runOnce(label: string, kind: RunKind, env: Record<string, string>
   const brokers = env.KAFKA_BROKERS!.split(',');
   const kafka = createKafka({ brokers, clientId: `bench-anchor-${suffix}`, logger });
   const topic = `bench.anchor-ledger.${suffix}`;
+  // The round's own endorsements topic: the stand-in operators' answers must never reach a central
+  // bank running on this stack, whose collector reads `central-bank.anchor.v1` (decision 0021).
+  const endorsementsTopic = `bench.anchor-endorsements.${suffix}`;
   const operatorIds = [`bench-a-${suffix}`, `bench-b-${suffix}`];
   const stops: (() => Promise<void>)[] = [];
   try {
     await runMigrations(pool, join(root, 'apps', 'central-bank', 'migrations'));
-    await ensureTopics(kafka, [{ name: topic, partitions: 1 }, { name: anchorEndorsementsTopic, partitions: 1 }, ...operatorIds.map((id) => ({ name: operatorAnchorTopic(id), partitions: 1 }))]);
+    await ensureTopics(kafka, [{ name: topic, partitions: 1 }, { name: endorsementsTopic, partitions: 1 }, ...operatorIds.map((id) => ({ name: operatorAnchorTopic(id), partitions: 1 }))]);
     const operatorKeys = operatorIds.map(() => generateKeyPairFast());
     const wallets = Array.from({ length: walletCount }, (_, i) => newWallet(operatorIds[i % 2]!));
     await seed(pool, wallets, operatorIds, operatorKeys);
@@ -256,10 +259,10 @@ async function runOnce(label: string, kind: RunKind, env: Record<string, string>
         operators: operatorIds.map((operatorId, index) => ({ operatorId, privateKeyHex: toHex(operatorKeys[index]!.privateKey) })),
         centralBankPublicKeyHex: toHex(centralBankKey.publicKey),
         checks: kind === 'full-checks' ? 'full' : 'link-and-signature',
+        endorsementsTopic,
       });
       stops.push(stopEndorsers);
-      await skipEarlierEndorsements(kafka, `bench-anchor-${suffix}`);
-      const collector = new AnchorEndorsementsConsumer(pool, kafka, logger, { ...settings, CONSUMER_GROUP_PREFIX: `bench-anchor-${suffix}` });
+      const collector = new AnchorEndorsementsConsumer(pool, kafka, logger, { ...settings, CONSUMER_GROUP_PREFIX: `bench-anchor-${suffix}`, endorsementsTopic });
       await collector.onApplicationBootstrap();
       stops.push(() => collector.onModuleDestroy());
       const sealer = new AnchorSealer(pool, kafka, producer, logger, centralBankKey, settings);
@@ -328,7 +331,7 @@ async function runOnce(label: string, kind: RunKind, env: Record<string, string>
     for (const stop of stops) await stop().catch(() => undefined);
     const admin = kafka.admin();
     await admin.connect().catch(() => undefined);
-    await admin.deleteTopics({ topics: [topic, ...operatorIds.map(operatorAnchorTopic)] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic, endorsementsTopic, ...operatorIds.map(operatorAnchorTopic)] }).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
     await pool.end();
     await adminDb.query(`drop database if exists ${databaseName} with (force)`).catch(() => undefined);
@@ -336,31 +339,11 @@ async function runOnce(label: string, kind: RunKind, env: Record<string, string>
   }
 }
 
-/**
- * Starts the round's collector group at the end of the endorsements topic. The topic is the
- * stack's and keeps every earlier run's endorsements; a new group would read them all, look each
- * one up and warn of a block this round's database never sealed (thousands of lines a round,
- * more with every run), and that work was counted as the sealer's cost.
- */
-async function skipEarlierEndorsements(kafka: Kafka, groupPrefix: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(anchorEndorsementsTopic);
-    await admin.setOffsets({
-      groupId: endorsementsGroupId(groupPrefix),
-      topic: anchorEndorsementsTopic,
-      partitions: ends.map((end) => ({ partition: end.partition, offset: end.high })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 interface EndorsersSpec {
   operators: { operatorId: string; privateKeyHex: string }[];
   centralBankPublicKeyHex: string;
   checks: OperatorChecks;
+  endorsementsTopic: string;
 }
 
 /** Starts the stand-in operators in a child process; resolves once they have joined, to a stop function. */
@@ -385,7 +368,7 @@ async function runEndorsersChild(): Promise<void> {
   const endorsers: BatchConsumer[] = [];
   for (const operator of spec.operators) {
     const privateKey = fromHex(operator.privateKeyHex);
-    endorsers.push(await startEndorser(kafka, producer, operator.operatorId, { privateKey, publicKey: publicKeyFromPrivateKey(privateKey) }, centralBankPublicKey, spec.checks, logger));
+    endorsers.push(await startEndorser(kafka, producer, operator.operatorId, { privateKey, publicKey: publicKeyFromPrivateKey(privateKey) }, centralBankPublicKey, spec.checks, spec.endorsementsTopic, logger));
   }
   process.once('SIGTERM', () => {
     void Promise.all(endorsers.map((endorser) => endorser.stop()))

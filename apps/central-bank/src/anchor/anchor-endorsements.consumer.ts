@@ -35,10 +35,15 @@ export type AnchorAnswer = { kind: 'endorsement'; body: AnchorEndorsementV1 } | 
 /** What became of one answer, for the logs and the tests. */
 export type AnchorAnswerOutcome = 'stored' | 'final' | 'duplicate' | 'unknown-block' | 'bad-signature' | 'refusal';
 
-/** The collector's consumer group under a prefix (CONSUMER_GROUP_PREFIX). */
-export function endorsementsGroupId(prefix: string): string {
-  return `${prefix}.anchor-endorsements`;
-}
+export type AnchorEndorsementsSettings = AnchorSealerSettings &
+  Pick<CentralBankSettings, 'CONSUMER_GROUP_PREFIX'> & {
+    /**
+     * The topic read: the contract's `central-bank.anchor.v1` when absent, as in the app. A
+     * benchmark sets a topic of its own, so its stand-in operators' answers never reach a central
+     * bank running on the same stack (bench:anchor, docs/decisions/0021-sealer-reads-commands-alone.md).
+     */
+    readonly endorsementsTopic?: string;
+  };
 
 @Injectable()
 export class AnchorEndorsementsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -49,15 +54,15 @@ export class AnchorEndorsementsConsumer implements OnApplicationBootstrap, OnMod
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(CENTRAL_BANK_SETTINGS) private readonly settings: AnchorSealerSettings & Pick<CentralBankSettings, 'CONSUMER_GROUP_PREFIX'>,
+    @Inject(CENTRAL_BANK_SETTINGS) private readonly settings: AnchorEndorsementsSettings,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.settings.ANCHOR_ENABLED) return;
     this.consumer = await startBatchConsumer({
       kafka: this.kafka,
-      groupId: endorsementsGroupId(this.settings.CONSUMER_GROUP_PREFIX),
-      topics: [anchorEndorsementsTopic],
+      groupId: `${this.settings.CONSUMER_GROUP_PREFIX}.anchor-endorsements`,
+      topics: [this.settings.endorsementsTopic ?? anchorEndorsementsTopic],
       handler: (messages) => this.handle(messages),
       logger: this.logger,
     });
