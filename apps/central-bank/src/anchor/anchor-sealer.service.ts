@@ -46,7 +46,7 @@ import { ProposalEncoder } from './anchor-proposal-encoding';
 import { nextArrivalRate, nextReproposal, nextTickDelayMs, reproposeDelayMs, type ReproposalState } from './anchor-sealer-schedule';
 import {
   blockAt,
-  endorsementsOf,
+  finalBlocksWithEndorsements,
   heightsToSend,
   insertBlock,
   lastBlock,
@@ -249,7 +249,7 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastRetryAtMs = Date.now();
       const { propose, announce } = await heightsToSend(client, retriesPerTickMax);
       for (const height of propose) await this.propose(client, height);
-      for (const height of announce) await this.announceFinal(client, height);
+      if (announce.length > 0) await this.announceFinal(client, announce);
     }
     if (flush || Date.now() - this.lastReproposeCheckAtMs >= reproposeDelayMs) {
       this.lastReproposeCheckAtMs = Date.now();
@@ -378,27 +378,35 @@ export class AnchorSealer implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Sends every operator the final block with its endorsements, for their replicas. */
-  private async announceFinal(client: PoolClient, height: bigint): Promise<void> {
-    const block = await blockAt(client, height);
-    if (block === undefined) return;
-    const endorsements = await endorsementsOf(client, height);
+  /**
+   * Sends every operator these final blocks with their endorsements, for their replicas: in height
+   * order, all in one batch, after two reads; then marks them announced in one statement.
+   */
+  private async announceFinal(client: PoolClient, heights: readonly bigint[]): Promise<void> {
+    const finals = await finalBlocksWithEndorsements(client, heights);
+    if (finals.length === 0) return;
     const keys = await operatorKeys(client);
-    const final: AnchorBlockFinalV1 = {
-      header: headerToWire(block.header),
-      quorum: block.quorum,
-      centralBankSignature: toHex(block.centralBankSignature),
-      endorsements: endorsements.map((e) => ({ operatorId: e.operatorId, signature: toHex(e.signature) })),
-      endorserKeys: endorsements.flatMap((e) => {
-        const key = keys.get(e.operatorId);
-        return key === undefined ? [] : [{ operatorId: e.operatorId, publicKey: toHex(key) }];
-      }),
-    };
-    const value = encodeMessage(anchorBlockFinalV1, final);
+    const values = finals.map(({ block, endorsements }) => {
+      const final: AnchorBlockFinalV1 = {
+        header: headerToWire(block.header),
+        quorum: block.quorum,
+        centralBankSignature: toHex(block.centralBankSignature),
+        endorsements: endorsements.map((e) => ({ operatorId: e.operatorId, signature: toHex(e.signature) })),
+        endorserKeys: endorsements.flatMap((e) => {
+          const key = keys.get(e.operatorId);
+          return key === undefined ? [] : [{ operatorId: e.operatorId, publicKey: toHex(key) }];
+        }),
+      };
+      return encodeMessage(anchorBlockFinalV1, final);
+    });
     const messages = new Map<string, Message[]>();
-    for (const operatorId of keys.keys()) messages.set(operatorAnchorTopic(operatorId), [{ key: operatorId, value }]);
+    for (const operatorId of keys.keys()) messages.set(operatorAnchorTopic(operatorId), values.map((value) => ({ key: operatorId, value })));
     await this.send(messages);
-    await client.query('update anchor_blocks set final_published_at = now() where height = $1', [height.toString()]);
+    await client.query({
+      name: 'anchor-final-published',
+      text: 'update anchor_blocks set final_published_at = now() where height = any($1::bigint[])',
+      values: [finals.map(({ block }) => block.header.height.toString())],
+    });
   }
 
   private async send(messages: Map<string, Message[]>): Promise<void> {
