@@ -14,8 +14,10 @@
  * - one sealer at a time: the loop runs only while this process holds a PostgreSQL advisory lock.
  * It stays off the ledger's hot path: it only reads committed rows, on its own connection.
  *
- * It is also cheap per entry and when idle (docs/decisions/0016-cheaper-sealing.md): one query
- * reads a block's entries (no separate count), each entry is encoded and hashed once, the
+ * It is also cheap per entry and when idle (docs/decisions/0016-cheaper-sealing.md): one range
+ * scan of `ledger_commands` reads a block's entries (no separate count; batch times and wallet
+ * operators are remembered, docs/decisions/0021-sealer-reads-commands-alone.md), final blocks are
+ * announced in one batch per round, each entry is encoded and hashed once, the
  * proposals are binary (`anchor.block-proposal` v2, docs/decisions/0018-binary-anchor-proposals.md)
  * and share their parts, and the loop does not poll at ANCHOR_POLL_MS all the time: it wakes
  * when a block can be due and backs off when nothing waits (anchor-sealer-schedule.ts).
