@@ -242,27 +242,28 @@ export async function insertBlock(db: Queryable, block: { header: BlockHeader; b
 
 /** The final blocks among `heights`, each with its endorsements (by operator id), in height order: two queries for any number of blocks. */
 export async function finalBlocksWithEndorsements(db: Queryable, heights: readonly bigint[]): Promise<{ block: StoredBlock; endorsements: Endorsement[] }[]> {
-  const values = [heights.map(String)];
-  const blocks = await db.query<BlockRow>(`select ${blockColumns} from anchor_blocks where height = any($1::bigint[]) and final_at is not null order by anchor_blocks.height`, values);
-  const endorsed = await db.query<{ height: string; operator_id: string; signature: Buffer }>(
+  const blocks = await db.query<BlockRow>(`select ${blockColumns} from anchor_blocks where height = any($1::bigint[]) and final_at is not null order by anchor_blocks.height`, [heights.map(String)]);
+  const byHeight = await endorsementsByHeight(db, heights);
+  return blocks.rows.map((row) => ({ block: blockFromRow(row), endorsements: byHeight.get(row.height) ?? [] }));
+}
+
+/** The endorsements of these blocks, by height (decimal text), each list by operator id: one query. */
+async function endorsementsByHeight(db: Queryable, heights: readonly bigint[]): Promise<Map<string, Endorsement[]>> {
+  const result = await db.query<{ height: string; operator_id: string; signature: Buffer }>(
     'select height::text as height, operator_id, signature from anchor_endorsements where height = any($1::bigint[]) order by height, operator_id',
-    values,
+    [heights.map(String)],
   );
   const byHeight = new Map<string, Endorsement[]>();
-  for (const row of endorsed.rows) {
+  for (const row of result.rows) {
     const list = byHeight.get(row.height) ?? [];
     list.push({ operatorId: row.operator_id, signature: new Uint8Array(row.signature) });
     byHeight.set(row.height, list);
   }
-  return blocks.rows.map((row) => ({ block: blockFromRow(row), endorsements: byHeight.get(row.height) ?? [] }));
+  return byHeight;
 }
 
 export async function endorsementsOf(db: Queryable, height: bigint): Promise<Endorsement[]> {
-  const result = await db.query<{ operator_id: string; signature: Buffer }>(
-    'select operator_id, signature from anchor_endorsements where height = $1 order by operator_id',
-    [height.toString()],
-  );
-  return result.rows.map((row) => ({ operatorId: row.operator_id, signature: new Uint8Array(row.signature) }));
+  return (await endorsementsByHeight(db, [height])).get(height.toString()) ?? [];
 }
 
 export async function operatorKeys(db: Queryable): Promise<Map<string, Uint8Array>> {
